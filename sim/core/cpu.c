@@ -1,0 +1,552 @@
+/*
+ * sim/core/cpu.c - lifecycle, CP0 access, exceptions, address translation and the
+ * slow paths of one MIPS64r6 core (the hot loop and the semantics are in exec.c).
+ *
+ * Address translation (MIPS64 PRA ch. 4), kernel mode: xkphys (KX=1) and the
+ * 32-bit compatibility kseg0/kseg1 are unmapped; kuseg below 2 GiB is unmapped
+ * while Status.ERL=1; every other segment is mapped, and since this version has no
+ * TLB entries yet a mapped access raises TLB refill. User and supervisor modes raise
+ * address errors outside useg. PABITS = 48, SEGBITS = 48.
+ */
+#include "sim/core/cpu_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ST_IE  (1u << 0)
+#define ST_EXL (1u << 1)
+#define ST_ERL (1u << 2)
+#define ST_KSU (3u << 3)
+#define ST_UX  (1u << 5)
+#define ST_SX  (1u << 6)
+#define ST_KX  (1u << 7)
+#define ST_BEV (1u << 22)
+#define ST_CU0 (1u << 28)
+#define CA_BD  (1u << 31)
+#define CA_TI  (1u << 30)
+#define CA_IV  (1u << 23)
+
+static const struct { int reg, sel, bits; uint64_t mask, reset; } cp0_desc[] = {
+#define CP0(id, name, reg, sel, bits, mask, reset) { reg, sel, bits, mask, reset },
+#include "sim/cp0/cp0regs.def"
+#undef CP0
+};
+
+static void cp0_reset(vz_cpu *c)
+{
+    memset(c->cp0_index, -1, sizeof c->cp0_index);
+    for (int i = 0; i < VZ_CP0_COUNT_; i++) {
+        c->cp0[i] = cp0_desc[i].reset;
+        c->cp0_index[cp0_desc[i].reg][cp0_desc[i].sel] = (int8_t)i;
+    }
+}
+
+vz_cpu *vz_cpu_create(vz_mem *mem, const vz_cpu_config *cfg)
+{
+    vz_cpu *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->mem = mem;
+    cp0_reset(c);
+    c->pc = 0xffffffffbfc00000ull;
+    c->lladdr = 1;
+    c->stop = VZ_STOP_NONE;
+    vz_cpu_flush_stlb(c);
+    vz_cpu_update_mode(c);
+    if (cfg && cfg->semihosting) {
+        vz_uhi_config uc;
+        memset(&uc, 0, sizeof uc);
+        uc.argc = cfg->argc;
+        uc.argv = (const char *const *)cfg->argv;
+        uc.in = stdin;
+        uc.out = cfg->uhi_stdout ? (FILE *)cfg->uhi_stdout : stdout;
+        uc.err = cfg->uhi_stderr ? (FILE *)cfg->uhi_stderr : stderr;
+        uc.allow_host_files = 1;
+        c->uhi = vz_uhi_create(&uc);
+        if (!c->uhi) {
+            free(c);
+            return NULL;
+        }
+        c->semihosting = 1;
+    }
+    return c;
+}
+
+void vz_cpu_destroy(vz_cpu *c)
+{
+    if (!c)
+        return;
+    for (int b = 0; b < DPAGE_BUCKETS; b++) {
+        dpage *p = c->dpages[b];
+        while (p) {
+            dpage *n = p->next;
+            free(p);
+            p = n;
+        }
+    }
+    if (c->uhi)
+        vz_uhi_destroy(c->uhi);
+    free(c);
+}
+
+/* ---------------- mode, soft TLB, decoded pages ---------------- */
+
+void vz_cpu_update_mode(vz_cpu *c)
+{
+    uint32_t st = (uint32_t)c->cp0[VZ_CP0_STATUS];
+    uint8_t k = (st & (ST_EXL | ST_ERL)) || !(st & ST_KSU);
+    c->kernel = k;
+    vz_cpu_flush_stlb(c);
+    c->irq_check = 1;
+}
+
+void vz_cpu_flush_stlb(vz_cpu *c)
+{
+    for (int a = 0; a < 3; a++)
+        for (int i = 0; i < STLB_SIZE; i++)
+            c->stlb[a][i].vpage = ~(uint64_t)0;
+    for (int i = 0; i < STLB_SIZE; i++)
+        c->itlb[i].vpage = ~(uint64_t)0;
+}
+
+static dpage *dpage_find(vz_cpu *c, uint64_t pa_page)
+{
+    for (dpage *p = c->dpages[(pa_page >> DPAGE_SHIFT) % DPAGE_BUCKETS]; p; p = p->next)
+        if (p->pa == pa_page)
+            return p;
+    return NULL;
+}
+
+dpage *vz_cpu_dpage_get(vz_cpu *c, uint64_t pa_page, const uint8_t *host)
+{
+    dpage *p = dpage_find(c, pa_page);
+    if (p)
+        return p;
+    p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->pa = pa_page;
+    p->host = host;
+    unsigned b = (unsigned)((pa_page >> DPAGE_SHIFT) % DPAGE_BUCKETS);
+    p->next = c->dpages[b];
+    c->dpages[b] = p;
+    /* stores to this page must now take the slow path, which keeps it coherent */
+    for (int i = 0; i < STLB_SIZE; i++)
+        if (c->stlb[ACC_STORE][i].vpage != ~(uint64_t)0 &&
+            c->stlb[ACC_STORE][i].pa == pa_page)
+            c->stlb[ACC_STORE][i].vpage = ~(uint64_t)0;
+    return p;
+}
+
+void vz_cpu_code_written(vz_cpu *c, uint64_t pa, unsigned size)
+{
+    uint64_t first = pa & ~(uint64_t)3, last = (pa + size - 1) & ~(uint64_t)3;
+    for (uint64_t a = first; a <= last; a += 4) {
+        dpage *p = dpage_find(c, a & ~(uint64_t)((1u << DPAGE_SHIFT) - 1));
+        if (p)
+            p->insn[(a >> 2) & (DPAGE_WORDS - 1)].id = 0;
+    }
+}
+
+void vz_cpu_invalidate_code(vz_cpu *c, uint64_t pa, uint64_t len)
+{
+    if (!len)
+        return;
+    uint64_t first = pa & ~(uint64_t)((1u << DPAGE_SHIFT) - 1);
+    for (uint64_t a = first; a < pa + len; a += 1u << DPAGE_SHIFT) {
+        dpage *p = dpage_find(c, a);
+        if (p)
+            for (unsigned i = 0; i < DPAGE_WORDS; i++)
+                p->insn[i].id = 0;
+        if (a + (1u << DPAGE_SHIFT) < a)
+            break;
+    }
+}
+
+/* ---------------- address translation ---------------- */
+
+#define PAMASK ((((uint64_t)1) << 48) - 1)
+#define SEGMASK ((((uint64_t)1) << 48) - 1)
+
+int vz_cpu_translate(vz_cpu *c, uint64_t va, int acc, uint64_t *pa, int *exc, int *refill)
+{
+    uint32_t st = (uint32_t)c->cp0[VZ_CP0_STATUS];
+    int err = acc == ACC_STORE ? VZ_EXC_ADES : VZ_EXC_ADEL;
+    int tlbexc = acc == ACC_STORE ? VZ_EXC_TLBS : VZ_EXC_TLBL;
+    *refill = 0;
+    int kernel = c->kernel;
+    int super = !kernel && ((st & ST_KSU) >> 3) == 1;
+    if (va < 0x80000000ull) {
+        /* useg / kuseg */
+        if (kernel && (st & ST_ERL)) {
+            *pa = va;
+            return 0;
+        }
+        goto mapped;
+    }
+    if (va <= SEGMASK) {
+        /* xuseg above 2 GiB: needs UX (user), SX (super) or KX (kernel) */
+        uint32_t need = kernel ? ST_KX : super ? ST_SX : ST_UX;
+        if (!(st & need))
+            goto adderr;
+        goto mapped;
+    }
+    if (va < 0x4000000000000000ull)
+        goto adderr;
+    if (va < 0x8000000000000000ull) {
+        /* xsseg */
+        if (!(kernel || super) || !(st & (kernel ? ST_KX : ST_SX)) ||
+            (va & 0x3fffffffffffffffull) > SEGMASK)
+            goto adderr;
+        goto mapped;
+    }
+    if (va < 0xc000000000000000ull) {
+        /* xkphys: kernel with KX; bits 58:48 must be zero */
+        if (!kernel || !(st & ST_KX) || (va & 0x07ffffffffffffffull) > PAMASK)
+            goto adderr;
+        *pa = va & PAMASK;
+        return 0;
+    }
+    if (va < 0xffffffff80000000ull) {
+        /* xkseg */
+        if (!kernel || !(st & ST_KX) || (va & 0x3fffffffffffffffull) > (SEGMASK | 0x80000000ull))
+            goto adderr;
+        goto mapped;
+    }
+    if (va < 0xffffffffc0000000ull) {
+        /* kseg0, kseg1 */
+        if (!kernel)
+            goto adderr;
+        *pa = va & 0x1fffffffull;
+        return 0;
+    }
+    if (va < 0xffffffffe0000000ull) {
+        /* ksseg */
+        if (!(kernel || super))
+            goto adderr;
+        goto mapped;
+    }
+    /* kseg3 */
+    if (!kernel)
+        goto adderr;
+mapped:
+    /* No TLB entries in this version: every mapped access misses. */
+    *exc = tlbexc;
+    *refill = 1;
+    return -1;
+adderr:
+    *exc = err;
+    return -1;
+}
+
+/* ---------------- exceptions ---------------- */
+
+void vz_cpu_exception(vz_cpu *c, uint64_t pc, int code, int slot, uint64_t badva,
+                      int has_badva, int refill)
+{
+    uint32_t st = (uint32_t)c->cp0[VZ_CP0_STATUS];
+    uint32_t cause = (uint32_t)c->cp0[VZ_CP0_CAUSE];
+    int exl_before = (st & ST_EXL) != 0;
+    if (!exl_before) {
+        if (slot) {
+            c->cp0[VZ_CP0_EPC] = pc - 4;
+            cause |= CA_BD;
+        } else {
+            c->cp0[VZ_CP0_EPC] = pc;
+            cause &= ~CA_BD;
+        }
+    }
+    cause = (cause & ~0x7cu) | ((uint32_t)code << 2);
+    c->cp0[VZ_CP0_CAUSE] = cause;
+    if (has_badva) {
+        c->cp0[VZ_CP0_BADVADDR] = badva;
+        if (code == VZ_EXC_TLBL || code == VZ_EXC_TLBS || code == VZ_EXC_MOD) {
+            uint64_t vpn2 = badva >> 13;
+            c->cp0[VZ_CP0_CONTEXT] = (c->cp0[VZ_CP0_CONTEXT] & 0xffffffffff800000ull) |
+                                     ((vpn2 & 0x7ffff) << 4);
+            c->cp0[VZ_CP0_XCONTEXT] = (c->cp0[VZ_CP0_XCONTEXT] & 0xfffffffe00000000ull) |
+                                      (((badva >> 62) & 3) << 31) |
+                                      ((vpn2 & 0x7ffffffull) << 4);
+            c->cp0[VZ_CP0_ENTRYHI] = (c->cp0[VZ_CP0_ENTRYHI] & 0xff) |
+                                     (badva & 0xc00000ffffffe000ull);
+        }
+    }
+    /* BadInstr / BadInstrP: the faulting word and, in a delay slot, the branch */
+    if (code != VZ_EXC_INT) {
+        uint64_t ppa;
+        int e, r;
+        uint32_t w = 0;
+        uint64_t ipc = pc;
+        if (!(code == VZ_EXC_ADEL && has_badva && badva == pc) &&
+            !((code == VZ_EXC_TLBL || code == VZ_EXC_IBE) && has_badva && badva == pc) &&
+            vz_cpu_translate(c, ipc, ACC_FETCH, &ppa, &e, &r) == 0) {
+            uint64_t v;
+            if (vz_mem_load(c->mem, ppa, 4, &v) == 0)
+                w = (uint32_t)v;
+            c->cp0[VZ_CP0_BADINSTR] = w;
+            if (slot && vz_cpu_translate(c, pc - 4, ACC_FETCH, &ppa, &e, &r) == 0 &&
+                vz_mem_load(c->mem, ppa, 4, &v) == 0)
+                c->cp0[VZ_CP0_BADINSTRP] = (uint32_t)v;
+        }
+    }
+    c->cp0[VZ_CP0_STATUS] = st | ST_EXL;
+    uint64_t base;
+    if (st & ST_BEV)
+        base = 0xffffffffbfc00200ull;
+    else
+        base = c->cp0[VZ_CP0_EBASE] & ~(uint64_t)0xfff;
+    uint64_t off = 0x180;
+    if (refill && !exl_before)
+        off = (c->cp0[VZ_CP0_STATUS] & (c->kernel ? ST_KX : ST_UX)) ? 0x080 : 0x000;
+    else if (code == VZ_EXC_INT && (cause & CA_IV))
+        off = 0x200;
+    c->pc = base + off;
+    c->slot = 0;
+    vz_cpu_update_mode(c);
+    if (c->exc_fn)
+        c->exc_fn(c->exc_opaque, code, c->cp0[VZ_CP0_EPC], c->pc);
+}
+
+/* ---------------- CP0 ---------------- */
+
+uint64_t vz_cpu_count(const vz_cpu *c)
+{
+    return (uint32_t)(c->cp0[VZ_CP0_COUNT] + (c->insns - c->count_stamp));
+}
+
+/* Count increments once per retired instruction in functional mode (the timing
+ * model replaces this with cycles / 2). When Count reaches Compare, Cause.TI is set
+ * (IP7 on this core: IntCtl.IPTI = 7). run_until makes the run loop stop at that
+ * point to raise it. */
+void vz_cpu_timer_update(vz_cpu *c)
+{
+    uint32_t count = (uint32_t)vz_cpu_count(c);
+    uint32_t cmp = (uint32_t)c->cp0[VZ_CP0_COMPARE];
+    uint64_t dist = (uint32_t)(cmp - count);
+    if (dist == 0) {
+        c->cp0[VZ_CP0_CAUSE] |= CA_TI;
+        c->irq_check = 1;
+        dist = (uint64_t)1 << 32;   /* the next match is a full wrap later */
+    }
+    c->run_until = c->insns + dist;
+}
+
+uint64_t vz_cpu_mfc0(vz_cpu *c, vz_cp0_id id)
+{
+    if (id == VZ_CP0_COUNT)
+        return vz_cpu_count(c);
+    if (id == VZ_CP0_RANDOM) {
+        /* Random decrements from 63 down to Wired with every retired instruction */
+        uint64_t wired = c->cp0[VZ_CP0_WIRED] & 63;
+        uint64_t span = 64 - wired;
+        return wired + (span ? (63 - wired - (c->insns % span)) % span : 0);
+    }
+    return c->cp0[id];
+}
+
+void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v)
+{
+    uint64_t mask = cp0_desc[id].mask;
+    if (cp0_desc[id].bits == 32)
+        v = (uint64_t)(int64_t)(int32_t)v, mask = (uint64_t)(int64_t)(int32_t)mask;
+    uint64_t old = c->cp0[id];
+    uint64_t nv = (old & ~mask) | (v & mask);
+    switch (id) {
+    case VZ_CP0_COUNT:
+        c->cp0[id] = (uint32_t)v;
+        c->count_stamp = c->insns;
+        vz_cpu_timer_update(c);
+        return;
+    case VZ_CP0_COMPARE:
+        c->cp0[id] = (uint32_t)v;
+        c->cp0[VZ_CP0_CAUSE] &= ~(uint64_t)CA_TI;
+        vz_cpu_timer_update(c);
+        c->irq_check = 1;
+        return;
+    case VZ_CP0_EBASE:
+        /* WG (bit 11) set: bits 63:12 writable; clear: only bits 29:12, upper
+         * bits read as the sign extension of the 32-bit kseg0/kseg1 base. */
+        if (v & (1u << 11))
+            nv = (old & 0x3ff) | (v & 0xfffffffffffff800ull);
+        else if (old & (1u << 11))
+            nv = (old & ~(uint64_t)0x3ffff000) | (v & 0x3ffff000);
+        else
+            nv = (old & ~(uint64_t)0x3ffff000) | (v & 0x3ffff000);
+        if (!(nv & (1u << 11)))
+            nv = (uint64_t)(int64_t)(int32_t)((nv & 0x3ffff3ff) | 0x80000000u);
+        break;
+    case VZ_CP0_STATUS:
+        /* SR and NMI (bits 20, 19) can only be cleared by software */
+        nv = (nv & ~(uint64_t)0x180000) | (old & v & 0x180000);
+        break;
+    case VZ_CP0_CAUSE:
+        nv = (nv & ~(uint64_t)0x400000) | (old & v & 0x400000);   /* WP clear-only */
+        break;
+    case VZ_CP0_WIRED:
+        c->cp0[VZ_CP0_WIRED] = nv;
+        return;
+    default:
+        break;
+    }
+    c->cp0[id] = nv;
+    if (id == VZ_CP0_STATUS || id == VZ_CP0_ENTRYHI)
+        vz_cpu_update_mode(c);
+    if (id == VZ_CP0_CAUSE || id == VZ_CP0_STATUS)
+        c->irq_check = 1;
+}
+
+/* Pending, enabled and unmasked interrupt? Takes it and returns 1. */
+int vz_cpu_check_interrupt(vz_cpu *c)
+{
+    c->irq_check = 0;
+    uint32_t st = (uint32_t)c->cp0[VZ_CP0_STATUS];
+    uint32_t cause = (uint32_t)c->cp0[VZ_CP0_CAUSE];
+    cause = (cause & ~0xfc00u) | (c->ext_irq & 0xfc00u) | ((cause & CA_TI) ? 0x8000u : 0);
+    c->cp0[VZ_CP0_CAUSE] = (c->cp0[VZ_CP0_CAUSE] & ~(uint64_t)0xfc00) | (cause & 0xfc00);
+    if (!(st & ST_IE) || (st & (ST_EXL | ST_ERL)))
+        return 0;
+    if (!(cause & st & 0xff00u))
+        return 0;
+    vz_cpu_exception(c, c->pc, VZ_EXC_INT, c->slot == 1, 0, 0, 0);
+    return 1;
+}
+
+/* ---------------- accessors ---------------- */
+
+vz_stop vz_cpu_step(vz_cpu *c)
+{
+    return vz_cpu_run(c, 1);
+}
+
+void vz_cpu_request_stop(vz_cpu *c)
+{
+    c->stop = VZ_STOP_HALT;
+    c->run_until = c->insns;
+}
+
+int vz_cpu_exit_code(const vz_cpu *c) { return c->exit_code; }
+const char *vz_cpu_stop_message(const vz_cpu *c) { return c->stop_msg; }
+uint64_t vz_cpu_insns(const vz_cpu *c) { return c->insns; }
+uint64_t vz_cpu_get_pc(const vz_cpu *c) { return c->pc; }
+
+void vz_cpu_set_pc(vz_cpu *c, uint64_t pc)
+{
+    c->pc = pc;
+    c->slot = 0;
+}
+
+uint64_t vz_cpu_get_gpr(const vz_cpu *c, unsigned r) { return r < 32 ? c->gpr[r] : 0; }
+
+void vz_cpu_set_gpr(vz_cpu *c, unsigned r, uint64_t v)
+{
+    if (r > 0 && r < 32)
+        c->gpr[r] = v;
+}
+
+uint64_t vz_cpu_get_cp0(const vz_cpu *c, vz_cp0_id id)
+{
+    if ((unsigned)id >= VZ_CP0_COUNT_)
+        return 0;
+    return vz_cpu_mfc0((vz_cpu *)c, id);
+}
+
+void vz_cpu_set_cp0(vz_cpu *c, vz_cp0_id id, uint64_t v)
+{
+    if ((unsigned)id >= VZ_CP0_COUNT_)
+        return;
+    if (id == VZ_CP0_COUNT) {
+        c->count_stamp = c->insns;
+    }
+    c->cp0[id] = v;
+    if (id == VZ_CP0_STATUS || id == VZ_CP0_ENTRYHI)
+        vz_cpu_update_mode(c);
+    vz_cpu_timer_update(c);
+    c->irq_check = 1;
+}
+
+static int virt_copy(vz_cpu *c, uint64_t va, void *buf, const void *src, size_t n)
+{
+    uint8_t *b = buf;
+    const uint8_t *s = src;
+    while (n) {
+        uint64_t pa;
+        int e, r;
+        if (vz_cpu_translate(c, va, b ? ACC_LOAD : ACC_STORE, &pa, &e, &r) != 0)
+            return -1;
+        size_t avail;
+        uint8_t *p = vz_mem_ptr(c->mem, pa, &avail);
+        if (!p)
+            return -1;
+        size_t k = 4096 - (va & 4095);
+        if (k > avail)
+            k = avail;
+        if (k > n)
+            k = n;
+        if (b) {
+            memcpy(b, p, k);
+            b += k;
+        } else {
+            memcpy(p, s, k);
+            vz_cpu_invalidate_code(c, pa, k);
+            s += k;
+        }
+        va += k;
+        n -= k;
+    }
+    return 0;
+}
+
+int vz_cpu_read_virt(vz_cpu *c, uint64_t va, void *buf, size_t n)
+{
+    return virt_copy(c, va, buf, NULL, n);
+}
+
+int vz_cpu_write_virt(vz_cpu *c, uint64_t va, const void *buf, size_t n)
+{
+    return virt_copy(c, va, NULL, buf, n);
+}
+
+void vz_cpu_set_retire_observer(vz_cpu *c, vz_retire_fn fn, void *opaque)
+{
+    c->retire_fn = fn;
+    c->retire_opaque = opaque;
+}
+
+void vz_cpu_set_exception_observer(vz_cpu *c, vz_exception_fn fn, void *opaque)
+{
+    c->exc_fn = fn;
+    c->exc_opaque = opaque;
+}
+
+/* ---------------- semihosting ---------------- */
+
+static int uhi_read(void *ctx, uint64_t va, void *buf, size_t n)
+{
+    return vz_cpu_read_virt(ctx, va, buf, n);
+}
+
+static int uhi_write(void *ctx, uint64_t va, const void *buf, size_t n)
+{
+    return vz_cpu_write_virt(ctx, va, buf, n);
+}
+
+void vz_cpu_uhi(vz_cpu *c, uint64_t pc)
+{
+    vz_uhi_memops ops = { uhi_read, uhi_write, c };
+    vz_uhi_result res;
+    memset(&res, 0, sizeof res);
+    vz_uhi_call(c->uhi, c->gpr, &ops, &res);
+    c->gpr[0] = 0;
+    if (res.action == VZ_UHI_EXITED) {
+        c->exit_code = res.exit_code;
+        c->stop = VZ_STOP_EXIT;
+        c->run_until = c->insns;
+    } else if (res.action == VZ_UHI_ABORTED) {
+        snprintf(c->stop_msg, sizeof c->stop_msg, "%s (pc 0x%016llx)", res.message,
+                 (unsigned long long)pc);
+        c->exit_code = 1;
+        c->stop = VZ_STOP_ABORT;
+        c->run_until = c->insns;
+    }
+}

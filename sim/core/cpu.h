@@ -1,0 +1,120 @@
+/*
+ * sim/core/cpu.h - the public C API of one simulated MIPS64r6 core.
+ *
+ * The VZ, timing, trace, SystemC and CLI layers use only this header. A core owns
+ * its architectural state and borrows a vz_mem (several cores may share one memory
+ * or each have their own); there is no global mutable state.
+ * Limits (this version): root mode only, no FPU/MSA (Coprocessor Unusable), no TLB
+ * entries yet (mapped segments raise TLB refill), little-endian only.
+ */
+#ifndef VZSIM_CPU_H
+#define VZSIM_CPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/mem/mem.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vz_cpu vz_cpu;
+
+/* CP0 register identifiers from sim/cp0/cp0regs.def: VZ_CP0_STATUS, ... */
+typedef enum vz_cp0_id {
+#define CP0(id, name, reg, sel, bits, mask, reset) VZ_CP0_##id,
+#include "sim/cp0/cp0regs.def"
+#undef CP0
+    VZ_CP0_COUNT_
+} vz_cp0_id;
+
+/* Exception codes (Cause.ExcCode). */
+enum {
+    VZ_EXC_INT = 0, VZ_EXC_MOD = 1, VZ_EXC_TLBL = 2, VZ_EXC_TLBS = 3, VZ_EXC_ADEL = 4,
+    VZ_EXC_ADES = 5, VZ_EXC_IBE = 6, VZ_EXC_DBE = 7, VZ_EXC_SYS = 8, VZ_EXC_BP = 9,
+    VZ_EXC_RI = 10, VZ_EXC_CPU = 11, VZ_EXC_OV = 12, VZ_EXC_TR = 13, VZ_EXC_MSAFPE = 14,
+    VZ_EXC_FPE = 15, VZ_EXC_TLBRI = 19, VZ_EXC_TLBXI = 20, VZ_EXC_MSADIS = 21,
+    VZ_EXC_WATCH = 23, VZ_EXC_MCHECK = 24, VZ_EXC_GE = 27,
+};
+
+/* Why vz_cpu_run returned. */
+typedef enum vz_stop {
+    VZ_STOP_NONE = 0,     /* still running (internal) */
+    VZ_STOP_LIMIT,        /* instruction limit reached */
+    VZ_STOP_EXIT,         /* the program called UHI exit: see vz_cpu_exit_code */
+    VZ_STOP_ABORT,        /* UHI assert or an unrecoverable host-side error */
+    VZ_STOP_HALT,         /* vz_cpu_request_stop from an observer or another thread */
+    VZ_STOP_BREAK,        /* SDBBP without semihosting (no debugger attached) */
+} vz_stop;
+
+/* What a retired instruction did: handed to the retire observer (traces, timing). */
+typedef struct vz_retire_info {
+    uint64_t pc;
+    uint32_t word;
+    uint16_t id;           /* vz_insn_id */
+    uint8_t  gpr_written;  /* 0 when no GPR was written */
+    uint8_t  in_slot;      /* 1 delay slot, 2 forbidden slot */
+    uint64_t gpr_value;    /* new value of gpr_written */
+    uint64_t mem_addr;     /* virtual address of the memory access, if any */
+    uint8_t  mem_size;     /* 0: no memory access */
+    uint8_t  mem_write;
+    uint8_t  taken;        /* branch taken */
+    int8_t   exception;    /* ExcCode raised by this instruction, -1 if none */
+} vz_retire_info;
+
+typedef void (*vz_retire_fn)(void *opaque, const vz_retire_info *ri);
+typedef void (*vz_exception_fn)(void *opaque, int exccode, uint64_t epc, uint64_t vector);
+
+typedef struct vz_cpu_config {
+    int semihosting;        /* SDBBP 1 calls UHI (1) or raises a debug trap (0) */
+    int argc;               /* guest's UHI argc/argv */
+    char **argv;
+    void *uhi_stdout;       /* FILE* for UHI fd 1 and 2 (NULL: stdout / stderr) */
+    void *uhi_stderr;
+} vz_cpu_config;
+
+/* Create a core attached to mem (borrowed), in the architectural reset state
+ * (PC = 0xffffffffbfc00000, Status.BEV = Status.ERL = 1). NULL on allocation failure. */
+vz_cpu *vz_cpu_create(vz_mem *mem, const vz_cpu_config *cfg);
+void vz_cpu_destroy(vz_cpu *c);
+
+/* Run until limit instructions have retired (0: no limit) or the program stops.
+ * Returns the reason. May be called again to continue. */
+vz_stop vz_cpu_run(vz_cpu *c, uint64_t limit);
+/* Execute exactly one instruction (or take one exception). */
+vz_stop vz_cpu_step(vz_cpu *c);
+void vz_cpu_request_stop(vz_cpu *c);
+
+int vz_cpu_exit_code(const vz_cpu *c);
+/* Message describing a VZ_STOP_ABORT (empty otherwise). */
+const char *vz_cpu_stop_message(const vz_cpu *c);
+
+uint64_t vz_cpu_insns(const vz_cpu *c);   /* instructions retired (exceptions excluded) */
+
+uint64_t vz_cpu_get_pc(const vz_cpu *c);
+void vz_cpu_set_pc(vz_cpu *c, uint64_t pc);
+uint64_t vz_cpu_get_gpr(const vz_cpu *c, unsigned r);
+void vz_cpu_set_gpr(vz_cpu *c, unsigned r, uint64_t v);
+uint64_t vz_cpu_get_cp0(const vz_cpu *c, vz_cp0_id id);
+/* Set a CP0 register as hardware would (no write mask): for boards and tests. */
+void vz_cpu_set_cp0(vz_cpu *c, vz_cp0_id id, uint64_t v);
+
+/* Virtual-address accessors with the core's current translation (no exception is
+ * raised; return -1 when an address does not translate or is not RAM). */
+int vz_cpu_read_virt(vz_cpu *c, uint64_t va, void *buf, size_t n);
+int vz_cpu_write_virt(vz_cpu *c, uint64_t va, const void *buf, size_t n);
+
+/* Tell the core that physical memory [pa, pa+len) changed behind its back (DMA,
+ * loaders, debuggers), so that cached decoded instructions are dropped. */
+void vz_cpu_invalidate_code(vz_cpu *c, uint64_t pa, uint64_t len);
+
+/* Observers (NULL to remove). The retire observer makes the core use its slower
+ * tracing loop; without observers the fast loop runs. */
+void vz_cpu_set_retire_observer(vz_cpu *c, vz_retire_fn fn, void *opaque);
+void vz_cpu_set_exception_observer(vz_cpu *c, vz_exception_fn fn, void *opaque);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,327 @@
+/*
+ * tools/vzsim.c - the vzsim command line.
+ *
+ *   vzsim run [options] PROG.elf [ARGS...]   run a bare-metal ELF on the core
+ *   vzsim disasm [options] FILE.bin         disassemble raw little-endian words
+ *   vzsim sweep [--start W] [--count N]     decode+disassemble every 32-bit word
+ *   vzsim version
+ *
+ * Exit codes of `run`: the program's UHI exit code; 124 when the instruction limit
+ * is reached; 125 for an aborted program (UHI assert, WAIT with no wake-up source,
+ * SDBBP without a debugger); 2 for bad input (file, options).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core/cpu.h"
+#include "sim/isa/isa.h"
+#include "sim/mem/boston.h"
+
+#define VZSIM_VERSION "0.1.0"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: vzsim run [--max-insns N] [--trace FILE] [--ram MiB] [--stats] PROG.elf [ARGS...]\n"
+            "       vzsim disasm [--numeric] [--no-aliases] [--vma ADDR] FILE.bin\n"
+            "       vzsim sweep [--start WORD] [--count N]\n"
+            "       vzsim version\n");
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 0);
+    if (errno || end == s || *end || s[0] == '-')
+        return -1;
+    *v = x;
+    return 0;
+}
+
+/* ---------------- run ---------------- */
+
+struct tracer {
+    FILE *f;
+    vz_disasm_opts opts;
+};
+
+static void trace_retire(void *opaque, const vz_retire_info *ri)
+{
+    struct tracer *t = opaque;
+    char text[128];
+    if (ri->exception >= 0 && ri->word == 0 && ri->id == 0) {
+        fprintf(t->f, "%016" PRIx64 " -------- <fetch exception %d>\n", ri->pc, ri->exception);
+        return;
+    }
+    vz_disasm(ri->word, ri->pc, &t->opts, text, sizeof text);
+    fprintf(t->f, "%016" PRIx64 " %08x %s", ri->pc, ri->word, text);
+    if (ri->exception >= 0)
+        fprintf(t->f, " ; exception %d", ri->exception);
+    else if (ri->gpr_written)
+        fprintf(t->f, " ; %s=%016" PRIx64, vz_gpr_name(ri->gpr_written, 0), ri->gpr_value);
+    fputc('\n', t->f);
+}
+
+static volatile sig_atomic_t g_interrupted;
+static vz_cpu *volatile g_cpu;
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_interrupted = 1;
+    if (g_cpu)
+        vz_cpu_request_stop(g_cpu);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"max-insns", required_argument, 0, 'm'},
+        {"trace", required_argument, 0, 't'},
+        {"ram", required_argument, 0, 'r'},
+        {"stats", no_argument, 0, 's'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    uint64_t max_insns = 0, ram_mib = VZ_BOSTON_DEFAULT_RAM >> 20;
+    const char *trace_path = NULL;
+    int stats = 0;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "+m:t:r:sh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'm':
+            if (parse_u64(optarg, &max_insns) != 0) {
+                fprintf(stderr, "vzsim run: --max-insns: not a number: '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 't': trace_path = optarg; break;
+        case 'r':
+            if (parse_u64(optarg, &ram_mib) != 0 || ram_mib == 0 ||
+                (ram_mib << 20) > VZ_BOSTON_MAX_RAM) {
+                fprintf(stderr, "vzsim run: --ram: expected 1..%llu MiB, got '%s'\n",
+                        (unsigned long long)(VZ_BOSTON_MAX_RAM >> 20), optarg);
+                return 2;
+            }
+            break;
+        case 's': stats = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "vzsim run: missing program (an ELF64 little-endian MIPS file)\n");
+        return 2;
+    }
+    const char *prog = argv[optind];
+    char err[512];
+    vz_mem *mem = vz_mem_create();
+    if (!mem || vz_boston_map(mem, ram_mib << 20, err, sizeof err) != 0) {
+        fprintf(stderr, "vzsim run: cannot build the boston memory map: %s\n",
+                mem ? err : "out of memory");
+        vz_mem_destroy(mem);
+        return 2;
+    }
+    vz_boot_state boot;
+    if (vz_boston_load_kernel(mem, prog, &boot, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "vzsim run: %s\n", err);
+        vz_mem_destroy(mem);
+        return 2;
+    }
+    vz_cpu_config cfg = {
+        .semihosting = 1,
+        .argc = argc - optind,
+        .argv = argv + optind,
+    };
+    vz_cpu *cpu = vz_cpu_create(mem, &cfg);
+    if (!cpu) {
+        fprintf(stderr, "vzsim run: out of memory\n");
+        vz_mem_destroy(mem);
+        return 2;
+    }
+    for (unsigned r = 1; r < 32; r++)
+        vz_cpu_set_gpr(cpu, r, boot.gpr[r]);
+    vz_cpu_set_cp0(cpu, VZ_CP0_STATUS, boot.cp0_status);
+    vz_cpu_set_pc(cpu, boot.pc);
+
+    struct tracer tr = { NULL, { 0, 0 } };
+    if (trace_path) {
+        tr.f = strcmp(trace_path, "-") == 0 ? stderr : fopen(trace_path, "w");
+        if (!tr.f) {
+            fprintf(stderr, "vzsim run: cannot open trace file '%s': %s\n", trace_path,
+                    strerror(errno));
+            vz_cpu_destroy(cpu);
+            vz_mem_destroy(mem);
+            return 2;
+        }
+        vz_cpu_set_retire_observer(cpu, trace_retire, &tr);
+    }
+    g_cpu = cpu;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+
+    vz_stop why = vz_cpu_run(cpu, max_insns);
+    int rc;
+    fflush(stdout);
+    switch (why) {
+    case VZ_STOP_EXIT:
+        rc = vz_cpu_exit_code(cpu) & 0xff;
+        break;
+    case VZ_STOP_LIMIT:
+        fprintf(stderr, "vzsim: instruction limit of %" PRIu64 " reached at pc 0x%016" PRIx64 "\n",
+                max_insns, vz_cpu_get_pc(cpu));
+        rc = 124;
+        break;
+    case VZ_STOP_HALT:
+        fprintf(stderr, "vzsim: interrupted at pc 0x%016" PRIx64 " after %" PRIu64 " instructions\n",
+                vz_cpu_get_pc(cpu), vz_cpu_insns(cpu));
+        rc = 130;
+        break;
+    default:
+        fprintf(stderr, "vzsim: program stopped: %s\n", vz_cpu_stop_message(cpu));
+        rc = 125;
+        break;
+    }
+    if (stats)
+        fprintf(stderr, "vzsim: %" PRIu64 " instructions\n", vz_cpu_insns(cpu));
+    g_cpu = NULL;
+    if (tr.f && tr.f != stderr)
+        fclose(tr.f);
+    vz_cpu_destroy(cpu);
+    vz_mem_destroy(mem);
+    return rc;
+}
+
+/* ---------------- disasm ---------------- */
+
+static int cmd_disasm(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"numeric", no_argument, 0, 'n'},
+        {"no-aliases", no_argument, 0, 'a'},
+        {"vma", required_argument, 0, 'v'},
+        {0, 0, 0, 0},
+    };
+    vz_disasm_opts o = { 0, 0 };
+    uint64_t vma = 0;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "nav:", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'n': o.numeric_gprs = 1; break;
+        case 'a': o.no_aliases = 1; break;
+        case 'v':
+            if (parse_u64(optarg, &vma) != 0) {
+                fprintf(stderr, "vzsim disasm: --vma: not a number: '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "vzsim disasm: missing input file of raw little-endian words\n");
+        return 2;
+    }
+    FILE *f = fopen(argv[optind], "rb");
+    if (!f) {
+        fprintf(stderr, "vzsim disasm: cannot open '%s': %s\n", argv[optind], strerror(errno));
+        return 2;
+    }
+    unsigned char b[4];
+    uint64_t pc = vma;
+    char text[128];
+    size_t k;
+    while ((k = fread(b, 1, 4, f)) == 4) {
+        uint32_t w = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                     (uint32_t)b[3] << 24;
+        vz_disasm(w, pc, &o, text, sizeof text);
+        printf("%" PRIx64 ":\t%08x\t%s\n", pc, w, text);
+        pc += 4;
+    }
+    fclose(f);
+    if (k != 0) {
+        fprintf(stderr, "vzsim disasm: '%s': %zu trailing bytes (not a whole word)\n",
+                argv[optind], k);
+        return 2;
+    }
+    return 0;
+}
+
+/* ---------------- sweep ---------------- */
+
+static int cmd_sweep(int argc, char **argv)
+{
+    uint64_t start = 0, count = (uint64_t)1 << 32;
+    for (int i = 1; i < argc; i++) {
+        if (i + 1 < argc && strcmp(argv[i], "--start") == 0) {
+            if (parse_u64(argv[++i], &start) != 0 || start > 0xffffffffull) {
+                fprintf(stderr, "vzsim sweep: --start: expected a 32-bit word\n");
+                return 2;
+            }
+        } else if (i + 1 < argc && strcmp(argv[i], "--count") == 0) {
+            if (parse_u64(argv[++i], &count) != 0) {
+                fprintf(stderr, "vzsim sweep: --count: not a number\n");
+                return 2;
+            }
+        } else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (count > ((uint64_t)1 << 32) - start)
+        count = ((uint64_t)1 << 32) - start;
+    uint64_t implemented = 0, removed = 0, unimpl = 0, invalid = 0, chars = 0;
+    char text[128];
+    vz_disasm_opts o = { 0, 0 };
+    for (uint64_t i = 0; i < count; i++) {
+        uint32_t w = (uint32_t)(start + i);
+        vz_insn_id id = vz_decode(w);
+        if (id == VZ_I_INVALID)
+            invalid++;
+        else if (vz_insn_table[id].flags & VZ_F_REMOVED)
+            removed++;
+        else if (vz_insn_table[id].flags & VZ_F_UNIMPL)
+            unimpl++;
+        else
+            implemented++;
+        chars += (uint64_t)vz_disasm(w, 0, &o, text, sizeof text);
+    }
+    printf("swept %" PRIu64 " words from 0x%08" PRIx64 ": implemented %" PRIu64
+           ", removed-in-R6 %" PRIu64 ", unimplemented-ASE %" PRIu64 ", no row %" PRIu64
+           " (%" PRIu64 " characters of disassembly)\n",
+           count, start, implemented, removed, unimpl, invalid, chars);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "disasm") == 0)
+        return cmd_disasm(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("vzsim %s\n", VZSIM_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "vzsim: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return 2;
+}
