@@ -98,7 +98,7 @@ void vz_cpu_update_mode(vz_cpu *c)
     uint8_t k = (st & (ST_EXL | ST_ERL)) || !(st & ST_KSU);
     c->kernel = k;
     vz_cpu_flush_stlb(c);
-    c->irq_check = 1;
+    c->irq_check = 1, c->stop_at = 0;
 }
 
 void vz_cpu_flush_stlb(vz_cpu *c)
@@ -326,10 +326,12 @@ void vz_cpu_timer_update(vz_cpu *c)
     uint64_t dist = (uint32_t)(cmp - count);
     if (dist == 0) {
         c->cp0[VZ_CP0_CAUSE] |= CA_TI;
-        c->irq_check = 1;
+        c->irq_check = 1, c->stop_at = 0;
         dist = (uint64_t)1 << 32;   /* the next match is a full wrap later */
     }
     c->run_until = c->insns + dist;
+    if (c->run_until < c->stop_at)
+        c->stop_at = c->run_until;
 }
 
 uint64_t vz_cpu_mfc0(vz_cpu *c, vz_cp0_id id)
@@ -362,7 +364,7 @@ void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v)
         c->cp0[id] = (uint32_t)v;
         c->cp0[VZ_CP0_CAUSE] &= ~(uint64_t)CA_TI;
         vz_cpu_timer_update(c);
-        c->irq_check = 1;
+        c->irq_check = 1, c->stop_at = 0;
         return;
     case VZ_CP0_EBASE:
         /* WG (bit 11) set: bits 63:12 writable; clear: only bits 29:12, upper
@@ -393,7 +395,7 @@ void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v)
     if (id == VZ_CP0_STATUS || id == VZ_CP0_ENTRYHI)
         vz_cpu_update_mode(c);
     if (id == VZ_CP0_CAUSE || id == VZ_CP0_STATUS)
-        c->irq_check = 1;
+        c->irq_check = 1, c->stop_at = 0;
 }
 
 /* Pending, enabled and unmasked interrupt? Takes it and returns 1. */
@@ -422,7 +424,7 @@ vz_stop vz_cpu_step(vz_cpu *c)
 void vz_cpu_request_stop(vz_cpu *c)
 {
     c->stop = VZ_STOP_HALT;
-    c->run_until = c->insns;
+    c->stop_at = 0;
 }
 
 int vz_cpu_exit_code(const vz_cpu *c) { return c->exit_code; }
@@ -462,7 +464,7 @@ void vz_cpu_set_cp0(vz_cpu *c, vz_cp0_id id, uint64_t v)
     if (id == VZ_CP0_STATUS || id == VZ_CP0_ENTRYHI)
         vz_cpu_update_mode(c);
     vz_cpu_timer_update(c);
-    c->irq_check = 1;
+    c->irq_check = 1, c->stop_at = 0;
 }
 
 static int virt_copy(vz_cpu *c, uint64_t va, void *buf, const void *src, size_t n)
@@ -541,12 +543,12 @@ void vz_cpu_uhi(vz_cpu *c, uint64_t pc)
     if (res.action == VZ_UHI_EXITED) {
         c->exit_code = res.exit_code;
         c->stop = VZ_STOP_EXIT;
-        c->run_until = c->insns;
+        c->stop_at = 0;
     } else if (res.action == VZ_UHI_ABORTED) {
         snprintf(c->stop_msg, sizeof c->stop_msg, "%s (pc 0x%016llx)", res.message,
                  (unsigned long long)pc);
         c->exit_code = 1;
         c->stop = VZ_STOP_ABORT;
-        c->run_until = c->insns;
+        c->stop_at = 0;
     }
 }

@@ -50,7 +50,9 @@ struct vz_cpu {
     uint8_t irq_check;         /* re-evaluate interrupts before the next instruction */
     vz_stop stop;
     uint64_t insns;            /* retired instructions */
-    uint64_t run_until;        /* insns value at which the run loop must look up */
+    uint64_t run_until;        /* insns value of the next timer event */
+    uint64_t stop_at;          /* the inner run loop runs while insns < stop_at; any
+                                  event that needs the outer loop lowers it */
 
     stlb_entry stlb[3][STLB_SIZE];
     struct { uint64_t vpage; dpage *page; } itlb[STLB_SIZE];

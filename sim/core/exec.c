@@ -719,7 +719,7 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         }
         /* EJTAG debug mode is not modelled: with no debugger attached, stop. */
         c->stop = VZ_STOP_BREAK;
-        c->run_until = c->insns;
+        c->stop_at = 0;
         snprintf(c->stop_msg, sizeof c->stop_msg,
                  "SDBBP code %u at pc 0x%016llx (EJTAG debug mode is not modelled)",
                  (w >> 6) & 0xfffff, (unsigned long long)pc);
@@ -753,7 +753,7 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         uint64_t st = c->cp0[VZ_CP0_STATUS];
         SETT(sx32(st));
         c->cp0[VZ_CP0_STATUS] = d->id == VZ_I_EI ? (st | 1) : (st & ~(uint64_t)1);
-        c->irq_check = 1;
+        c->irq_check = 1, c->stop_at = 0;
         break;
     }
     case VZ_I_RDPGPR: case VZ_I_WRPGPR:
@@ -788,7 +788,7 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
             if (!(c->cp0[VZ_CP0_CAUSE] & st & 0xff00u) && !(c->ext_irq & st & 0xfc00u)) {
                 if (!(st & 0x8000u) || !(st & 1)) {
                     c->stop = VZ_STOP_ABORT;
-                    c->run_until = c->insns;
+                    c->stop_at = 0;
                     snprintf(c->stop_msg, sizeof c->stop_msg,
                              "WAIT at pc 0x%016llx with no enabled interrupt source: "
                              "the core would sleep forever",
@@ -835,14 +835,16 @@ out:
 static vz_stop run_loop(vz_cpu *c, uint64_t end, const int trace)
 {
     for (;;) {
-        uint64_t stop_at = end < c->run_until ? end : c->run_until;
+        c->stop_at = end < c->run_until ? end : c->run_until;
+        if (c->irq_check)
+            c->stop_at = c->insns;
         if (trace) {
-            while (c->insns < stop_at && !c->irq_check) {
+            while (c->insns < c->stop_at) {
                 step(c, 1);
                 c->retire_fn(c->retire_opaque, &c->ri);
             }
         } else {
-            while (c->insns < stop_at && !c->irq_check)
+            while (c->insns < c->stop_at)
                 step(c, 0);
         }
         if (c->stop != VZ_STOP_NONE)

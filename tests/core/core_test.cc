@@ -1,0 +1,302 @@
+// tests/core/core_test.cc - the core's C API and architectural rules that do not
+// need QEMU: limits, delay/forbidden slots, exceptions and vectors, self-modifying
+// code, the timer, several cores in one process. Instruction words come from GNU as;
+// expected values come from the MIPS64 R6 manuals (cited per test), not from vzsim.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "sim/core/cpu.h"
+#include "tests/common/gnu_as.h"
+
+using vzsim_test::assemble;
+
+namespace {
+
+constexpr uint64_t kCode = 0xffffffff80001000ull;     // kseg0 -> physical 0x1000
+constexpr uint64_t kBevGeneral = 0xffffffffbfc00380ull; // BEV=1 general vector
+constexpr uint32_t kStatusBev = 0x00400000u;
+
+struct Machine {
+    vz_mem *mem = nullptr;
+    vz_cpu *cpu = nullptr;
+    Machine(int semihosting = 0)
+    {
+        mem = vz_mem_create();
+        EXPECT_EQ(vz_mem_add_ram(mem, 0, 512ull << 20, "ram"), 0);
+        vz_cpu_config cfg{};
+        cfg.semihosting = semihosting;
+        cpu = vz_cpu_create(mem, &cfg);
+        // kernel mode, BEV=1, EXL=ERL=0 (reset leaves ERL=1)
+        vz_cpu_set_cp0(cpu, VZ_CP0_STATUS, kStatusBev);
+    }
+    ~Machine()
+    {
+        vz_cpu_destroy(cpu);
+        vz_mem_destroy(mem);
+    }
+    void load(uint64_t va, const std::vector<uint32_t> &w)
+    {
+        ASSERT_FALSE(w.empty());
+        ASSERT_EQ(vz_mem_write(mem, va & 0x1fffffff, w.data(), w.size() * 4), 0);
+        vz_cpu_invalidate_code(cpu, va & 0x1fffffff, w.size() * 4);
+    }
+    void program(const std::string &src)
+    {
+        load(kCode, assemble(src, kCode));
+        vz_cpu_set_pc(cpu, kCode);
+    }
+    // the same handler at the BEV refill (0x200) and general (0x380) vectors
+    void handler(const std::string &src)
+    {
+        load(kBevGeneral - 0x180, assemble(src, kBevGeneral - 0x180));
+        load(kBevGeneral, assemble(src, kBevGeneral));
+    }
+    uint64_t gpr(unsigned r) { return vz_cpu_get_gpr(cpu, r); }
+    uint64_t cp0(vz_cp0_id id) { return vz_cpu_get_cp0(cpu, id); }
+    unsigned exccode() { return (cp0(VZ_CP0_CAUSE) >> 2) & 31; }
+    bool bd() { return (cp0(VZ_CP0_CAUSE) >> 31) & 1; }
+};
+
+#define NEED_AS()                                                     \
+    do {                                                              \
+        if (!vzsim_test::have_cross_binutils())                       \
+            GTEST_SKIP() << "cross binutils missing: run scripts/setup.sh"; \
+    } while (0)
+
+TEST(Core, LimitStopsAnEndlessLoop)
+{
+    NEED_AS();
+    Machine m;
+    m.program("1: bc 1b");
+    EXPECT_EQ(vz_cpu_run(m.cpu, 12345), VZ_STOP_LIMIT);
+    EXPECT_EQ(vz_cpu_insns(m.cpu), 12345u);
+    EXPECT_EQ(vz_cpu_get_pc(m.cpu), kCode);
+    EXPECT_EQ(vz_cpu_run(m.cpu, 5), VZ_STOP_LIMIT);   // resumable
+    EXPECT_EQ(vz_cpu_insns(m.cpu), 12350u);
+}
+
+TEST(Core, DelaySlotExecutesAndJalLinksPcPlus8)
+{
+    NEED_AS();
+    Machine m;
+    // MIPS64 R6 vol. II: the delay-slot instruction executes before the target;
+    // JAL writes PC+8 to ra.
+    m.program("jal 0xffffffff80001100\n"
+              " addiu $2, $0, 5\n"
+              "addiu $3, $0, 99\n");
+    m.load(0xffffffff80001100ull, assemble("addiu $4, $0, 7\n1: bc 1b", 0xffffffff80001100ull));
+    vz_cpu_run(m.cpu, 3);
+    EXPECT_EQ(m.gpr(2), 5u);
+    EXPECT_EQ(m.gpr(3), 0u);
+    EXPECT_EQ(m.gpr(4), 7u);
+    EXPECT_EQ(m.gpr(31), kCode + 8);
+}
+
+TEST(Core, BranchInDelaySlotIsReservedInstruction)
+{
+    NEED_AS();
+    Machine m;
+    m.handler("1: bc 1b");
+    // R6: a control-transfer instruction in a delay slot raises RI; EPC points to
+    // the branch and Cause.BD = 1 (PRA: exception in a delay slot).
+    m.program("beq $0, $0, 1f\n bc 1f\n nop\n1: nop");
+    vz_cpu_run(m.cpu, 2);
+    EXPECT_EQ(m.exccode(), 10u);
+    EXPECT_TRUE(m.bd());
+    EXPECT_EQ(m.cp0(VZ_CP0_EPC), kCode);
+    EXPECT_EQ(vz_cpu_get_pc(m.cpu), kBevGeneral);
+    EXPECT_TRUE(m.cp0(VZ_CP0_STATUS) & 2);   // EXL
+}
+
+TEST(Core, CompactBranchInForbiddenSlotIsReservedInstruction)
+{
+    NEED_AS();
+    Machine m;
+    m.handler("1: bc 1b");
+    m.program("addiu $2, $0, 1\n beqzc $2, 1f\n bc 1f\n nop\n1: nop");
+    vz_cpu_run(m.cpu, 3);
+    EXPECT_EQ(m.exccode(), 10u);
+    EXPECT_EQ(vz_cpu_get_pc(m.cpu), kBevGeneral);
+}
+
+TEST(Core, ForbiddenSlotRunsOnlyWhenNotTaken)
+{
+    NEED_AS();
+    Machine m;
+    m.program("beqzc $7, 1f\n addiu $2, $0, 1\n1: addiu $3, $0, 2\n"
+              "addiu $4, $0, 1\n beqzc $4, 2f\n addiu $5, $0, 3\n2: nop\n3: bc 3b");
+    vz_cpu_run(m.cpu, 7);
+    EXPECT_EQ(m.gpr(2), 0u);   // taken: forbidden slot skipped
+    EXPECT_EQ(m.gpr(3), 2u);
+    EXPECT_EQ(m.gpr(5), 3u);   // not taken: forbidden slot executed
+}
+
+TEST(Core, AddOverflowTrapsAndLeavesDestination)
+{
+    NEED_AS();
+    Machine m;
+    m.handler("1: bc 1b");
+    m.program("lui $2, 0x7fff\n ori $2, $2, 0xffff\n addiu $3, $0, 1\n"
+              "addiu $4, $0, 77\n add $4, $2, $3\n nop");
+    vz_cpu_run(m.cpu, 5);
+    EXPECT_EQ(m.exccode(), 12u);            // Ov
+    EXPECT_EQ(m.gpr(4), 77u);               // destination not written
+    EXPECT_EQ(m.cp0(VZ_CP0_EPC), kCode + 16);
+    EXPECT_FALSE(m.bd());
+}
+
+TEST(Core, MisalignedJumpTargetRaisesAddressErrorOnFetch)
+{
+    NEED_AS();
+    Machine m;
+    m.handler("1: bc 1b");
+    m.program("lui $2, 0x8000\n ori $2, $2, 0x2002\n jr $2\n nop");
+    vz_cpu_run(m.cpu, 5);
+    EXPECT_EQ(m.exccode(), 4u);             // AdEL
+    uint64_t target = 0xffffffff80002002ull;
+    EXPECT_EQ(m.cp0(VZ_CP0_BADVADDR), target);
+    EXPECT_EQ(m.cp0(VZ_CP0_EPC), target);
+    EXPECT_FALSE(m.bd());
+}
+
+TEST(Core, MisalignedLlRaisesAddressError)
+{
+    NEED_AS();
+    Machine m;
+    m.handler("1: bc 1b");
+    m.program("lui $2, 0x8000\n ori $2, $2, 0x3001\n ll $3, 0($2)\n nop");
+    vz_cpu_run(m.cpu, 4);
+    EXPECT_EQ(m.exccode(), 4u);
+    EXPECT_EQ(m.cp0(VZ_CP0_BADVADDR), 0xffffffff80003001ull);
+}
+
+TEST(Core, LlScPairSucceedsWhenUndisturbed)
+{
+    NEED_AS();
+    Machine m;
+    m.program("lui $2, 0x8000\n ori $2, $2, 0x3000\n"
+              "ll $3, 0($2)\n addiu $3, $3, 1\n sc $3, 0($2)\n"      // $3 = 1 (success)
+              "ll $4, 0($2)\n addiu $4, $4, 1\n"
+              "mtc0 $0, $14\n"                                         // (unrelated CP0 write)
+              "1: bc 1b");
+    vz_cpu_run(m.cpu, 8);
+    EXPECT_EQ(m.gpr(3), 1u);
+    uint32_t v = 0;
+    ASSERT_EQ(vz_mem_read(m.mem, 0x3000, &v, 4), 0);
+    EXPECT_EQ(v, 1u);
+}
+
+TEST(Core, StoreIntoCodeIsSeenByLaterFetch)
+{
+    NEED_AS();
+    Machine m;
+    // The word for "addiu $5, $0, 42" is taken from GNU as and stored over the
+    // instruction at label 2 after that instruction was already executed once.
+    auto patch = assemble("addiu $5, $0, 42");
+    ASSERT_EQ(patch.size(), 1u);
+    char src[512];
+    snprintf(src, sizeof src,
+             "addiu $6, $0, 2\n"
+             "lui $2, 0x8000\n ori $2, $2, 0x1000\n"   // $2 = kCode
+             "lui $3, %u\n ori $3, $3, %u\n"
+             "2: addiu $5, $0, 1\n"
+             "addiu $6, $6, -1\n"
+             "beqzc $6, 3f\n"
+             "sw $3, 20($2)\n"                           // overwrite label 2 (offset 20)
+             "bc 2b\n"
+             "3: nop\n4: bc 4b",
+             patch[0] >> 16, patch[0] & 0xffff);
+    m.program(src);
+    vz_cpu_run(m.cpu, 200);
+    EXPECT_EQ(m.gpr(5), 42u);
+}
+
+TEST(Core, TimerInterruptTakenAtCountEqualsCompare)
+{
+    NEED_AS();
+    Machine m;
+    m.handler("1: bc 1b");
+    // Count = 0, Compare = 100; IM7 + IE: the timer interrupt (IP7, Cause.TI) is
+    // taken at the instruction boundary where Count reaches Compare. vzsim's
+    // functional mode advances Count once per executed instruction.
+    m.program("mtc0 $0, $9\n addiu $2, $0, 100\n mtc0 $2, $11\n"
+              "lui $3, 0x40\n ori $3, $3, 0x8001\n mtc0 $3, $12\n ehb\n"
+              "1: bc 1b");
+    vz_cpu_run(m.cpu, 1000);
+    EXPECT_EQ(m.exccode(), 0u);
+    EXPECT_TRUE(m.cp0(VZ_CP0_CAUSE) & (1u << 30));      // TI
+    EXPECT_TRUE(m.cp0(VZ_CP0_CAUSE) & (1u << 15));      // IP7
+    EXPECT_EQ(vz_cpu_get_pc(m.cpu), kBevGeneral);
+    EXPECT_EQ(m.cp0(VZ_CP0_EPC), kCode + 28);            // the loop
+}
+
+TEST(Core, WaitWithNoInterruptSourceStopsWithMessage)
+{
+    NEED_AS();
+    Machine m;
+    m.program("wait\n nop");
+    EXPECT_EQ(vz_cpu_run(m.cpu, 10), VZ_STOP_ABORT);
+    EXPECT_NE(std::string(vz_cpu_stop_message(m.cpu)).find("WAIT"), std::string::npos);
+}
+
+TEST(Core, SdbbpWithoutSemihostingStops)
+{
+    NEED_AS();
+    Machine m(0);
+    m.program("sdbbp 1\n nop");
+    EXPECT_EQ(vz_cpu_run(m.cpu, 10), VZ_STOP_BREAK);
+}
+
+TEST(Core, UnmappedFetchRaisesTlbRefillAndLoopsOnlyToTheLimit)
+{
+    NEED_AS();
+    Machine m;
+    // kseg2 (0xffffffffc0000000) is mapped; with no TLB entry the fetch raises a
+    // TLB refill (TLBL) with BadVAddr = PC; the vector itself is RAM here.
+    m.handler("1: bc 1b");
+    vz_cpu_set_pc(m.cpu, 0xffffffffc0000000ull);
+    EXPECT_EQ(vz_cpu_run(m.cpu, 50), VZ_STOP_LIMIT);
+    EXPECT_EQ(m.exccode(), 2u);
+    EXPECT_EQ(m.cp0(VZ_CP0_BADVADDR), 0xffffffffc0000000ull);
+    EXPECT_EQ(m.cp0(VZ_CP0_EPC), 0xffffffffc0000000ull);
+    EXPECT_EQ(vz_cpu_get_pc(m.cpu), 0xffffffffbfc00200ull);   // BEV refill vector
+}
+
+TEST(Core, TwoCoresInOneProcessAreIndependent)
+{
+    NEED_AS();
+    Machine a, b;
+    a.program("addiu $2, $0, 11\n1: bc 1b");
+    b.program("addiu $2, $0, 22\n addiu $3, $0, 33\n1: bc 1b");
+    vz_cpu_run(a.cpu, 10);
+    vz_cpu_run(b.cpu, 10);
+    EXPECT_EQ(a.gpr(2), 11u);
+    EXPECT_EQ(a.gpr(3), 0u);
+    EXPECT_EQ(b.gpr(2), 22u);
+    EXPECT_EQ(b.gpr(3), 33u);
+}
+
+TEST(Core, SparseRamTouchesHostMemoryOnlyWhenUsed)
+{
+    vz_mem *m = vz_mem_create();
+    ASSERT_EQ(vz_mem_add_ram(m, 0x80000000ull, 1ull << 30, "ddr"), 0);
+    EXPECT_EQ(vz_mem_allocated_bytes(m), 0u);
+    uint64_t v = 0x1122334455667788ull;
+    ASSERT_EQ(vz_mem_store(m, 0x80000000ull + (900ull << 20), 8, v), 0);
+    EXPECT_EQ(vz_mem_allocated_bytes(m), (uint64_t)VZ_MEM_CHUNK);
+    vz_mem_destroy(m);
+}
+
+TEST(Core, ZeroRegisterStaysZero)
+{
+    NEED_AS();
+    Machine m;
+    m.program("addiu $0, $0, 5\n lui $0, 0x1234\n1: bc 1b");
+    vz_cpu_run(m.cpu, 3);
+    EXPECT_EQ(m.gpr(0), 0u);
+}
+
+}  // namespace
