@@ -27,7 +27,8 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: vzsim run [--max-insns N] [--trace FILE] [--ram MiB] [--stats] PROG.elf [ARGS...]\n"
+            "usage: vzsim run [--max-insns N (default 1e10, 0: none)] [--trace FILE|-] [--ram MiB]\n"
+            "                 [--stats] PROG.elf [ARGS...]\n"
             "       vzsim disasm [--numeric] [--no-aliases] [--vma ADDR] FILE.bin\n"
             "       vzsim sweep [--start WORD] [--count N]\n"
             "       vzsim version\n");
@@ -88,7 +89,7 @@ static int cmd_run(int argc, char **argv)
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    uint64_t max_insns = 0, ram_mib = VZ_BOSTON_DEFAULT_RAM >> 20;
+    uint64_t max_insns = 10000000000ull, ram_mib = VZ_BOSTON_DEFAULT_RAM >> 20;
     const char *trace_path = NULL;
     int stats = 0;
     int opt;
