@@ -90,6 +90,7 @@ static int cmd_run(int argc, char **argv)
         {0, 0, 0, 0},
     };
     uint64_t max_insns = 10000000000ull, ram_mib = VZ_BOSTON_DEFAULT_RAM >> 20;
+    int limit_given = 0;
     const char *trace_path = NULL;
     int stats = 0;
     int opt;
@@ -101,6 +102,7 @@ static int cmd_run(int argc, char **argv)
                 fprintf(stderr, "vzsim run: --max-insns: not a number: '%s'\n", optarg);
                 return 2;
             }
+            limit_given = 1;
             break;
         case 't': trace_path = optarg; break;
         case 'r':
@@ -121,6 +123,13 @@ static int cmd_run(int argc, char **argv)
         return 2;
     }
     const char *prog = argv[optind];
+    if (trace_path && !limit_given) {
+        /* a text trace grows by ~60 bytes per instruction: keep an unbounded
+         * program from filling the disk unless the user asked for more */
+        max_insns = 10000000;
+        fprintf(stderr, "vzsim run: tracing: instruction limit %" PRIu64
+                        " (give --max-insns to change it)\n", max_insns);
+    }
     char err[512];
     vz_mem *mem = vz_mem_create();
     if (!mem || vz_boston_map(mem, ram_mib << 20, err, sizeof err) != 0) {
@@ -151,7 +160,8 @@ static int cmd_run(int argc, char **argv)
     vz_cpu_set_cp0(cpu, VZ_CP0_STATUS, boot.cp0_status);
     vz_cpu_set_pc(cpu, boot.pc);
 
-    struct tracer tr = { NULL, { 0, 0 } };
+    struct tracer tr;
+    memset(&tr, 0, sizeof tr);
     if (trace_path) {
         tr.f = strcmp(trace_path, "-") == 0 ? stderr : fopen(trace_path, "w");
         if (!tr.f) {
@@ -209,7 +219,7 @@ static int cmd_disasm(int argc, char **argv)
         {"vma", required_argument, 0, 'v'},
         {0, 0, 0, 0},
     };
-    vz_disasm_opts o = { 0, 0 };
+    vz_disasm_opts o = { 0, 0, 0 };
     uint64_t vma = 0;
     int opt;
     optind = 1;
@@ -280,7 +290,7 @@ static int cmd_sweep(int argc, char **argv)
         count = ((uint64_t)1 << 32) - start;
     uint64_t implemented = 0, removed = 0, unimpl = 0, invalid = 0, chars = 0;
     char text[128];
-    vz_disasm_opts o = { 0, 0 };
+    vz_disasm_opts o = { 0, 0, 0 };
     for (uint64_t i = 0; i < count; i++) {
         uint32_t w = (uint32_t)(start + i);
         vz_insn_id id = vz_decode(w);

@@ -2,11 +2,11 @@
  * sim/core/cpu.c - lifecycle, CP0 access, exceptions, address translation and the
  * slow paths of one MIPS64r6 core (the hot loop and the semantics are in exec.c).
  *
- * Address translation (MIPS64 PRA ch. 4), kernel mode: xkphys (KX=1) and the
- * 32-bit compatibility kseg0/kseg1 are unmapped; kuseg below 2 GiB is unmapped
- * while Status.ERL=1; every other segment is mapped, and since this version has no
- * TLB entries yet a mapped access raises TLB refill. User and supervisor modes raise
- * address errors outside useg. PABITS = 48, SEGBITS = 48.
+ * Address translation (MIPS64 PRA ch. 4): xkphys (kernel, KX=1) and kseg0/kseg1
+ * (kernel) are unmapped; kuseg below 2 GiB is unmapped while Status.ERL=1; all
+ * other segments go through the TLB, with the access rights of the mode (user:
+ * useg/xuseg with UX; supervisor: also suseg/sseg/xsseg with SX; kernel: all, the
+ * 64-bit ones with KX). PABITS = SEGBITS = 48.
  */
 #include "sim/core/cpu_internal.h"
 
@@ -49,6 +49,15 @@ vz_cpu *vz_cpu_create(vz_mem *mem, const vz_cpu_config *cfg)
         return NULL;
     c->mem = mem;
     cp0_reset(c);
+    unsigned n = cfg && cfg->tlb_entries ? cfg->tlb_entries : 64;
+    if (n > 64)
+        n = 64;
+    vz_tlb_init(&c->tlb, n);
+    /* Config1.MMUSize-1 tells the truth about the TLB */
+    c->cp0[VZ_CP0_CONFIG1] = (c->cp0[VZ_CP0_CONFIG1] & ~(uint64_t)(63u << 25)) |
+                             ((uint64_t)(n - 1) << 25);
+    c->rand_seed = 1;
+    c->rand_prev = 0;
     c->pc = 0xffffffffbfc00000ull;
     c->lladdr = 1;
     c->stop = VZ_STOP_NONE;
@@ -230,11 +239,37 @@ int vz_cpu_translate(vz_cpu *c, uint64_t va, int acc, uint64_t *pa, int *exc, in
     /* kseg3 */
     if (!kernel)
         goto adderr;
-mapped:
-    /* No TLB entries in this version: every mapped access misses. */
-    *exc = tlbexc;
-    *refill = 1;
-    return -1;
+mapped: {
+    uint8_t asid = (uint8_t)(c->cp0[VZ_CP0_ENTRYHI] & VZ_EH_ASID);
+    int i = vz_tlb_lookup(&c->tlb, va, asid, 0);
+    if (i < 0) {
+        *exc = tlbexc;
+        *refill = 1;
+        return -1;
+    }
+    const vz_tlb_entry *e = &c->tlb.e[i];
+    uint64_t lo = e->lo[vz_tlb_odd(e->mask, va)];
+    if (!(lo & VZ_EL_V)) {
+        *exc = tlbexc;                 /* TLB invalid: general vector */
+        return -1;
+    }
+    uint32_t pg = (uint32_t)c->cp0[VZ_CP0_PAGEGRAIN];
+    int iec = (pg >> 27) & 1;
+    if (acc == ACC_FETCH && (lo & VZ_EL_XI) && (pg & (1u << 30))) {
+        *exc = iec ? VZ_EXC_TLBXI : VZ_EXC_TLBL;
+        return -1;
+    }
+    if (acc == ACC_LOAD && (lo & VZ_EL_RI) && (pg & (1u << 31))) {
+        *exc = iec ? VZ_EXC_TLBRI : VZ_EXC_TLBL;
+        return -1;
+    }
+    if (acc == ACC_STORE && !(lo & VZ_EL_D)) {
+        *exc = VZ_EXC_MOD;
+        return -1;
+    }
+    *pa = vz_tlb_pa(lo, e->mask, va);
+    return 0;
+}
 adderr:
     *exc = err;
     return -1;
@@ -261,15 +296,18 @@ void vz_cpu_exception(vz_cpu *c, uint64_t pc, int code, int slot, uint64_t badva
     c->cp0[VZ_CP0_CAUSE] = cause;
     if (has_badva) {
         c->cp0[VZ_CP0_BADVADDR] = badva;
-        if (code == VZ_EXC_TLBL || code == VZ_EXC_TLBS || code == VZ_EXC_MOD) {
+        if (code == VZ_EXC_TLBL || code == VZ_EXC_TLBS || code == VZ_EXC_MOD ||
+            code == VZ_EXC_TLBRI || code == VZ_EXC_TLBXI) {
+            /* Context.BadVPN2 = VA[31:13]; XContext.R = VA[63:62] at 40:39 and
+             * BadVPN2 = VA[47:13] at 38:4; EntryHi takes R and VPN2 (ASID kept) */
             uint64_t vpn2 = badva >> 13;
             c->cp0[VZ_CP0_CONTEXT] = (c->cp0[VZ_CP0_CONTEXT] & 0xffffffffff800000ull) |
                                      ((vpn2 & 0x7ffff) << 4);
-            c->cp0[VZ_CP0_XCONTEXT] = (c->cp0[VZ_CP0_XCONTEXT] & 0xfffffffe00000000ull) |
-                                      (((badva >> 62) & 3) << 31) |
-                                      ((vpn2 & 0x7ffffffull) << 4);
-            c->cp0[VZ_CP0_ENTRYHI] = (c->cp0[VZ_CP0_ENTRYHI] & 0xff) |
-                                     (badva & 0xc00000ffffffe000ull);
+            c->cp0[VZ_CP0_XCONTEXT] = (c->cp0[VZ_CP0_XCONTEXT] & 0xfffffe0000000000ull) |
+                                      (((badva >> 62) & 3) << 39) |
+                                      ((vpn2 & 0x7ffffffffull) << 4);
+            c->cp0[VZ_CP0_ENTRYHI] = (c->cp0[VZ_CP0_ENTRYHI] & (VZ_EH_ASID | VZ_EH_EHINV)) |
+                                     (badva & (VZ_EH_R | VZ_EH_VPN2));
         }
     }
     /* BadInstr / BadInstrP: the faulting word and, in a delay slot, the branch */
@@ -297,10 +335,23 @@ void vz_cpu_exception(vz_cpu *c, uint64_t pc, int code, int slot, uint64_t badva
     else
         base = c->cp0[VZ_CP0_EBASE] & ~(uint64_t)0xfff;
     uint64_t off = 0x180;
-    if (refill && !exl_before)
-        off = (c->cp0[VZ_CP0_STATUS] & (c->kernel ? ST_KX : ST_UX)) ? 0x080 : 0x000;
-    else if (code == VZ_EXC_INT && (cause & CA_IV))
+    if (refill && !exl_before) {
+        /* XTLB refill (0x080) when the address is in a 64-bit segment that the
+         * matching Status bit enables: VA[63:62] = 0 and UX, 1 and SX, 3 and KX */
+        unsigned r = (unsigned)(badva >> 62);
+        int x = (r == 0 && (st & ST_UX)) || (r == 1 && (st & ST_SX)) || (r == 3 && (st & ST_KX));
+        off = x ? 0x080 : 0x000;
+    } else if (code == VZ_EXC_INT && (cause & CA_IV)) {
         off = 0x200;
+        /* vectored interrupts (Config3.VInt): IntCtl.VS spacing, vector = the
+         * highest pending and unmasked IP line */
+        uint32_t vs = ((uint32_t)c->cp0[VZ_CP0_INTCTL] >> 5) & 31;
+        if (vs && !(st & ST_BEV)) {
+            uint32_t pend = (cause & st & 0xff00u) >> 8;
+            unsigned v = 31 - (unsigned)__builtin_clz(pend ? pend : 1);
+            off = 0x200 + (uint64_t)v * vs * 32;
+        }
+    }
     c->pc = base + off;
     c->slot = 0;
     vz_cpu_update_mode(c);
@@ -312,24 +363,31 @@ void vz_cpu_exception(vz_cpu *c, uint64_t pc, int code, int slot, uint64_t badva
 
 uint64_t vz_cpu_count(const vz_cpu *c)
 {
-    return (uint32_t)(c->cp0[VZ_CP0_COUNT] + (c->insns - c->count_stamp));
+    return (uint32_t)(c->cp0[VZ_CP0_COUNT] + ((c->insns - c->count_stamp) >> 1));
 }
 
-/* Count increments once per retired instruction in functional mode (the timing
- * model replaces this with cycles / 2). When Count reaches Compare, Cause.TI is set
- * (IP7 on this core: IntCtl.IPTI = 7). run_until makes the run loop stop at that
- * point to raise it. */
-void vz_cpu_timer_update(vz_cpu *c)
+/* Count increments once every two executed instructions in functional mode (a
+ * core issuing one instruction per cycle with Count at half the clock, as on
+ * I6400; RDHWR CCRes reads 2); the timing model replaces instructions with cycles.
+ * When Count reaches Compare, Cause.TI is set (IP7: IntCtl.IPTI = 7); run_until
+ * makes the run loop stop at the instruction where that happens. */
+void vz_cpu_timer_update(vz_cpu *c, int at_event)
 {
-    uint32_t count = (uint32_t)vz_cpu_count(c);
+    uint64_t elapsed = c->insns - c->count_stamp;
+    uint32_t count = (uint32_t)(c->cp0[VZ_CP0_COUNT] + (elapsed >> 1));
     uint32_t cmp = (uint32_t)c->cp0[VZ_CP0_COMPARE];
     uint64_t dist = (uint32_t)(cmp - count);
     if (dist == 0) {
-        c->cp0[VZ_CP0_CAUSE] |= CA_TI;
-        c->irq_check = 1, c->stop_at = 0;
+        /* equal now: TI is raised by the tick that makes them equal, not by a
+         * write of Count or Compare that happens to make them equal (QEMU) */
+        if (at_event) {
+            c->cp0[VZ_CP0_CAUSE] |= CA_TI;
+            c->irq_check = 1, c->stop_at = 0;
+        }
         dist = (uint64_t)1 << 32;   /* the next match is a full wrap later */
     }
-    c->run_until = c->insns + dist;
+    /* the tick at which Count becomes count + dist */
+    c->run_until = c->count_stamp + 2 * (((elapsed >> 1)) + dist);
     if (c->run_until < c->stop_at)
         c->stop_at = c->run_until;
 }
@@ -338,16 +396,12 @@ uint64_t vz_cpu_mfc0(vz_cpu *c, vz_cp0_id id)
 {
     if (id == VZ_CP0_COUNT)
         return vz_cpu_count(c);
-    if (id == VZ_CP0_RANDOM) {
-        /* Random decrements from 63 down to Wired with every retired instruction */
-        uint64_t wired = c->cp0[VZ_CP0_WIRED] & 63;
-        uint64_t span = 64 - wired;
-        return wired + (span ? (63 - wired - (c->insns % span)) % span : 0);
-    }
+    if (id == VZ_CP0_RANDOM)
+        return vz_cpu_random(c);
     return c->cp0[id];
 }
 
-void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v)
+void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v, int is64)
 {
     uint64_t mask = cp0_desc[id].mask;
     if (cp0_desc[id].bits == 32)
@@ -358,26 +412,54 @@ void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v)
     case VZ_CP0_COUNT:
         c->cp0[id] = (uint32_t)v;
         c->count_stamp = c->insns;
-        vz_cpu_timer_update(c);
+        vz_cpu_timer_update(c, 0);
         return;
     case VZ_CP0_COMPARE:
         c->cp0[id] = (uint32_t)v;
         c->cp0[VZ_CP0_CAUSE] &= ~(uint64_t)CA_TI;
-        vz_cpu_timer_update(c);
+        vz_cpu_timer_update(c, 0);
         c->irq_check = 1, c->stop_at = 0;
         return;
-    case VZ_CP0_EBASE:
-        /* WG (bit 11) set: bits 63:12 writable; clear: only bits 29:12, upper
-         * bits read as the sign extension of the 32-bit kseg0/kseg1 base. */
-        if (v & (1u << 11))
-            nv = (old & 0x3ff) | (v & 0xfffffffffffff800ull);
-        else if (old & (1u << 11))
-            nv = (old & ~(uint64_t)0x3ffff000) | (v & 0x3ffff000);
-        else
-            nv = (old & ~(uint64_t)0x3ffff000) | (v & 0x3ffff000);
-        if (!(nv & (1u << 11)))
-            nv = (uint64_t)(int64_t)(int32_t)((nv & 0x3ffff3ff) | 0x80000000u);
+    case VZ_CP0_EBASE: {
+        /* bits 29:12 and WG (11) are always writable; bits 63:30 only by a value
+         * that has WG set (PRA; QEMU's helper_mtc0_ebase) */
+        uint64_t m = 0x3ffff000ull | 0x800ull;
+        if (v & 0x800)
+            m |= 0xffffffffc0000000ull;
+        nv = (old & ~m) | (v & m);
         break;
+    }
+    case VZ_CP0_ENTRYLO0:
+    case VZ_CP0_ENTRYLO1:
+        if (!is64) {
+            /* MTC0: PFN bits 29:6 only; GPR bits 31:30 go to RI/XI when PageGrain
+             * enables them (QEMU's helper_mtc0_entrylo) */
+            uint64_t rxi = ((uint32_t)v >> 30) & ((uint32_t)c->cp0[VZ_CP0_PAGEGRAIN] >> 30);
+            nv = ((uint32_t)v & 0x3fffffffu) | (rxi << 62);
+        } else {
+            uint64_t keep = ~(uint64_t)0;
+            uint32_t pg = (uint32_t)c->cp0[VZ_CP0_PAGEGRAIN];
+            if (!(pg & (1u << 31)))
+                keep &= ~VZ_EL_RI;
+            if (!(pg & (1u << 30)))
+                keep &= ~VZ_EL_XI;
+            nv &= keep;
+        }
+        break;
+    case VZ_CP0_INDEX:
+        nv = v & (c->tlb.n > 1 ? (1u << (32 - __builtin_clz(c->tlb.n - 1))) - 1 : 0);
+        break;
+    case VZ_CP0_PAGEMASK: {
+        /* only the PRA's page sizes (4 KiB, 16 KiB, ... 1 GiB: masks of an even
+         * number of contiguous ones) are kept; anything else reads as 4 KiB
+         * (QEMU's compute_pagemask) */
+        uint64_t pm = v & VZ_PM_MASK;
+        uint64_t m = pm >> 13;
+        if ((m & (m + 1)) != 0 || (__builtin_popcountll(m) & 1))
+            pm = 0;
+        nv = pm;
+        break;
+    }
     case VZ_CP0_STATUS:
         /* SR and NMI (bits 20, 19) can only be cleared by software */
         nv = (nv & ~(uint64_t)0x180000) | (old & v & 0x180000);
@@ -386,7 +468,9 @@ void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v)
         nv = (nv & ~(uint64_t)0x400000) | (old & v & 0x400000);   /* WP clear-only */
         break;
     case VZ_CP0_WIRED:
-        c->cp0[VZ_CP0_WIRED] = nv;
+        /* writing Wired resets Random to the top (PRA); Limit (31:16) reads 0 */
+        c->cp0[VZ_CP0_WIRED] = nv & 0xffff;
+        c->rand_prev = 0;
         return;
     default:
         break;
@@ -396,6 +480,83 @@ void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v)
         vz_cpu_update_mode(c);
     if (id == VZ_CP0_CAUSE || id == VZ_CP0_STATUS)
         c->irq_check = 1, c->stop_at = 0;
+}
+
+/* Random: a value in [Wired, entries-1], from QEMU's generator (a linear
+ * congruential sequence that never repeats the previous value) so that TLBWR
+ * picks the same entries as QEMU for the same sequence of reads; each core has
+ * its own sequence. */
+unsigned vz_cpu_random(vz_cpu *c)
+{
+    unsigned n = c->tlb.n;
+    unsigned wired = (unsigned)(c->cp0[VZ_CP0_WIRED] & 0xffff);
+    if (wired >= n)
+        return n - 1;
+    unsigned span = n - wired;
+    if (span == 1)
+        return n - 1;
+    unsigned idx;
+    do {
+        c->rand_seed = 1103515245u * c->rand_seed + 12345u;
+        idx = (c->rand_seed >> 16) % span + wired;
+    } while (idx == c->rand_prev);
+    c->rand_prev = idx;
+    return idx;
+}
+
+/* TLBR, TLBWI, TLBWR, TLBP, TLBINV, TLBINVF on the root TLB (GuestID 0). */
+void vz_cpu_tlb_op(vz_cpu *c, unsigned id)
+{
+    unsigned idx;
+    switch (id) {
+    case VZ_I_TLBR: {
+        idx = (unsigned)(c->cp0[VZ_CP0_INDEX] & 0x7fffffff) % c->tlb.n;
+        uint64_t hi, pm, l0, l1;
+        uint16_t gid;
+        vz_tlb_read(&c->tlb, idx, &hi, &pm, &l0, &l1, &gid);
+        c->cp0[VZ_CP0_ENTRYHI] = hi;
+        c->cp0[VZ_CP0_PAGEMASK] = pm;
+        c->cp0[VZ_CP0_ENTRYLO0] = l0;
+        c->cp0[VZ_CP0_ENTRYLO1] = l1;
+        break;
+    }
+    case VZ_I_TLBWI:
+    case VZ_I_TLBWR:
+        idx = id == VZ_I_TLBWI ? (unsigned)(c->cp0[VZ_CP0_INDEX] & 0x7fffffff) % c->tlb.n
+                               : vz_cpu_random(c);
+        vz_tlb_write(&c->tlb, idx, c->cp0[VZ_CP0_ENTRYHI], c->cp0[VZ_CP0_PAGEMASK],
+                     c->cp0[VZ_CP0_ENTRYLO0], c->cp0[VZ_CP0_ENTRYLO1], 0);
+        break;
+    case VZ_I_TLBP: {
+        int i = vz_tlb_probe(&c->tlb, c->cp0[VZ_CP0_ENTRYHI], 0);
+        if (i < 0)
+            c->cp0[VZ_CP0_INDEX] |= 0x80000000u;   /* P; low bits kept (QEMU) */
+        else
+            c->cp0[VZ_CP0_INDEX] = (uint64_t)i;
+        return;                                     /* translation unchanged */
+    }
+    case VZ_I_TLBINV:
+        vz_tlb_inv(&c->tlb, (uint8_t)(c->cp0[VZ_CP0_ENTRYHI] & VZ_EH_ASID), 0);
+        break;
+    case VZ_I_TLBINVF:
+        vz_tlb_invf(&c->tlb, 0);
+        break;
+    default:
+        return;
+    }
+    vz_cpu_flush_stlb(c);
+}
+
+void vz_cpu_set_irq(vz_cpu *c, unsigned ip, int level)
+{
+    if (ip < 2 || ip > 7)
+        return;
+    uint32_t bit = 1u << (8 + ip);
+    if (level)
+        c->ext_irq |= bit;
+    else
+        c->ext_irq &= ~bit;
+    c->irq_check = 1, c->stop_at = 0;
 }
 
 /* Pending, enabled and unmasked interrupt? Takes it and returns 1. */
@@ -463,7 +624,7 @@ void vz_cpu_set_cp0(vz_cpu *c, vz_cp0_id id, uint64_t v)
     c->cp0[id] = v;
     if (id == VZ_CP0_STATUS || id == VZ_CP0_ENTRYHI)
         vz_cpu_update_mode(c);
-    vz_cpu_timer_update(c);
+    vz_cpu_timer_update(c, 0);
     c->irq_check = 1, c->stop_at = 0;
 }
 

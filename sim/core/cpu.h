@@ -4,8 +4,9 @@
  * The VZ, timing, trace, SystemC and CLI layers use only this header. A core owns
  * its architectural state and borrows a vz_mem (several cores may share one memory
  * or each have their own); there is no global mutable state.
- * Limits (this version): root mode only, no FPU/MSA (Coprocessor Unusable), no TLB
- * entries yet (mapped segments raise TLB refill), little-endian only.
+ * Limits (this version): root mode only (VZ guest mode comes next), no FPU/MSA
+ * (Coprocessor Unusable), a joint TLB of up to 64 entries and no FTLB, 8-bit ASIDs,
+ * little-endian only.
  */
 #ifndef VZSIM_CPU_H
 #define VZSIM_CPU_H
@@ -72,6 +73,7 @@ typedef struct vz_cpu_config {
     char **argv;
     void *uhi_stdout;       /* FILE* for UHI fd 1 and 2 (NULL: stdout / stderr) */
     void *uhi_stderr;
+    unsigned tlb_entries;   /* root TLB entries, 1..64 (0: 64); Config1.MMUSize-1 */
 } vz_cpu_config;
 
 /* Create a core attached to mem (borrowed), in the architectural reset state
@@ -99,6 +101,11 @@ void vz_cpu_set_gpr(vz_cpu *c, unsigned r, uint64_t v);
 uint64_t vz_cpu_get_cp0(const vz_cpu *c, vz_cp0_id id);
 /* Set a CP0 register as hardware would (no write mask): for boards and tests. */
 void vz_cpu_set_cp0(vz_cpu *c, vz_cp0_id id, uint64_t v);
+
+/* Drive external interrupt line ip (2..7, Cause.IP2..IP7) to level (0/1). Takes
+ * effect before the next instruction. Lines are level-sensitive: the device holds
+ * the line until software acknowledges it. */
+void vz_cpu_set_irq(vz_cpu *c, unsigned ip, int level);
 
 /* Virtual-address accessors with the core's current translation (no exception is
  * raised; return -1 when an address does not translate or is not RAM). */

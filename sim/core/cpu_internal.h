@@ -9,6 +9,7 @@
 #include "sim/core/cpu.h"
 #include "sim/isa/isa.h"
 #include "sim/mem/uhi.h"
+#include "sim/tlb/tlb.h"
 
 /* Decoded-instruction cache: one entry per 4-byte word of a physical 4 KiB page. */
 #define DPAGE_SHIFT 12
@@ -68,6 +69,9 @@ struct vz_cpu {
     uint64_t count_stamp;      /* insns when cp0[COUNT] was last written */
     uint32_t ext_irq;          /* external interrupt lines IP2..IP7 (bits 10..15) */
 
+    uint32_t rand_seed;        /* Random register generator (QEMU's LCG) */
+    uint32_t rand_prev;
+
     vz_mem *mem;
     dpage *dpages[DPAGE_BUCKETS];
     vz_uhi *uhi;
@@ -80,6 +84,8 @@ struct vz_cpu {
     vz_exception_fn exc_fn;
     void *exc_opaque;
     vz_retire_info ri;         /* being filled by the tracing loop */
+
+    vz_tlb tlb;                /* root TLB (large: keep last) */
 };
 
 /* cpu.c */
@@ -89,12 +95,14 @@ int vz_cpu_translate(vz_cpu *c, uint64_t va, int acc, uint64_t *pa, int *exc,
                      int *refill);
 void vz_cpu_flush_stlb(vz_cpu *c);
 uint64_t vz_cpu_mfc0(vz_cpu *c, vz_cp0_id id);
-void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v);
+void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v, int is64);
+unsigned vz_cpu_random(vz_cpu *c);
+void vz_cpu_tlb_op(vz_cpu *c, unsigned id);
 void vz_cpu_update_mode(vz_cpu *c);
 dpage *vz_cpu_dpage_get(vz_cpu *c, uint64_t pa_page, const uint8_t *host);
 void vz_cpu_code_written(vz_cpu *c, uint64_t pa, unsigned size);
 int vz_cpu_check_interrupt(vz_cpu *c);
-void vz_cpu_timer_update(vz_cpu *c);
+void vz_cpu_timer_update(vz_cpu *c, int at_event);
 void vz_cpu_uhi(vz_cpu *c, uint64_t pc);
 uint64_t vz_cpu_count(const vz_cpu *c);
 

@@ -190,9 +190,10 @@ static int rdhwr(vz_cpu *c, unsigned reg, unsigned sel, uint64_t *v)
         return -1;
     switch (reg) {
     case 0: *v = c->cp0[VZ_CP0_EBASE] & 0x3ff; return 0;      /* CPUNum */
-    case 1: *v = 64; return 0;                                  /* SYNCI_Step: L1 line */
+    case 1: *v = 32; return 0;  /* SYNCI_Step: 32 (QEMU's I6400; any step <= the line works) */
     case 2: *v = sx32(vz_cpu_count(c)); return 0;              /* CC */
-    case 3: *v = 1; return 0;                                   /* CCRes: Count per insn */
+    case 3: *v = 2; return 0;                                   /* CCRes: Count every 2 */
+    case 5: *v = (c->cp0[VZ_CP0_CONFIG5] >> 13) & 1; return 0;  /* XNP (R6) */
     case 29:                                                    /* ULR */
         *v = c->cp0[VZ_CP0_USERLOCAL];
         return 0;
@@ -351,12 +352,14 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
     case VZ_I_SRL:    SETD(sx32((uint32_t)RT >> SA)); break;
     case VZ_I_ROTR: { uint32_t x = (uint32_t)RT; unsigned s = SA;
                       SETD(sx32(s ? (x >> s) | (x << (32 - s)) : x)); break; }
-    case VZ_I_SRA:    SETD(sx32((uint32_t)((int32_t)(uint32_t)RT >> SA))); break;
+    /* SRA/SRAV shift the whole register (QEMU); for a sign-extended word, the
+     * architected input, this equals the 32-bit shift */
+    case VZ_I_SRA:    SETD((uint64_t)((int64_t)RT >> SA)); break;
     case VZ_I_SLLV:   SETD(sx32((uint32_t)RT << (RS & 31))); break;
     case VZ_I_SRLV:   SETD(sx32((uint32_t)RT >> (RS & 31))); break;
     case VZ_I_ROTRV: { uint32_t x = (uint32_t)RT; unsigned s = RS & 31;
                        SETD(sx32(s ? (x >> s) | (x << (32 - s)) : x)); break; }
-    case VZ_I_SRAV:   SETD(sx32((uint32_t)((int32_t)(uint32_t)RT >> (RS & 31)))); break;
+    case VZ_I_SRAV:   SETD((uint64_t)((int64_t)RT >> (RS & 31))); break;
     case VZ_I_DSLLV:  SETD(RT << (RS & 63)); break;
     case VZ_I_DSRLV:  SETD(RT >> (RS & 63)); break;
     case VZ_I_DROTRV: { unsigned s = RS & 63; uint64_t x = RT;
@@ -738,6 +741,8 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         REQUIRE_CP0();
         int id = c->cp0_index[vz_f_rd(w)][w & 7];
         uint64_t v = id < 0 ? 0 : vz_cpu_mfc0(c, (vz_cp0_id)id);
+        if (d->id == VZ_I_MFC0 && (id == VZ_CP0_ENTRYLO0 || id == VZ_CP0_ENTRYLO1))
+            v = (v & 0x3fffffffu) | ((v >> 62) << 30);   /* RI/XI in bits 31:30 */
         SETT(d->id == VZ_I_MFC0 ? sx32(v) : v);
         break;
     }
@@ -745,7 +750,8 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         REQUIRE_CP0();
         int id = c->cp0_index[vz_f_rd(w)][w & 7];
         if (id >= 0)
-            vz_cpu_mtc0(c, (vz_cp0_id)id, d->id == VZ_I_MTC0 ? sx32(RT) : RT);
+            vz_cpu_mtc0(c, (vz_cp0_id)id, d->id == VZ_I_MTC0 ? sx32(RT) : RT,
+                        d->id == VZ_I_DMTC0);
         break;
     }
     case VZ_I_DI: case VZ_I_EI: {
@@ -797,16 +803,23 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
                     break;
                 }
                 uint32_t dist = (uint32_t)c->cp0[VZ_CP0_COMPARE] - (uint32_t)vz_cpu_count(c);
-                c->count_stamp -= dist;     /* time passes while the core sleeps */
-                vz_cpu_timer_update(c);
+                /* time passes while the core sleeps: two executed-instruction
+                 * ticks per Count increment */
+                c->count_stamp -= 2 * (uint64_t)dist;
+                vz_cpu_timer_update(c, 1);
             }
         }
         break;
 
-    /* TLB and VZ instructions arrive with the privileged and VZ work; until then the
-     * decoder knows them and the executor raises Reserved Instruction. */
     case VZ_I_TLBR: case VZ_I_TLBWI: case VZ_I_TLBINV: case VZ_I_TLBINVF:
-    case VZ_I_TLBWR: case VZ_I_TLBP: case VZ_I_TLBGR: case VZ_I_TLBGWI:
+    case VZ_I_TLBWR: case VZ_I_TLBP:
+        REQUIRE_CP0();
+        vz_cpu_tlb_op(c, d->id);
+        break;
+
+    /* VZ instructions arrive with the VZ work (Config3.VZ = 0 until then): the
+     * decoder knows them and the executor raises Reserved Instruction. */
+    case VZ_I_TLBGR: case VZ_I_TLBGWI:
     case VZ_I_TLBGINV: case VZ_I_TLBGINVF: case VZ_I_TLBGWR: case VZ_I_TLBGP:
     case VZ_I_MFGC0: case VZ_I_DMFGC0: case VZ_I_MTGC0: case VZ_I_DMTGC0:
     case VZ_I_HYPCALL:
@@ -850,7 +863,7 @@ static vz_stop run_loop(vz_cpu *c, uint64_t end, const int trace)
         if (c->stop != VZ_STOP_NONE)
             return c->stop;
         if (c->insns >= c->run_until)
-            vz_cpu_timer_update(c);
+            vz_cpu_timer_update(c, 1);
         if (c->irq_check)
             vz_cpu_check_interrupt(c);
         if (c->insns >= end)
@@ -865,6 +878,6 @@ vz_stop vz_cpu_run(vz_cpu *c, uint64_t limit)
         return c->stop;
     c->stop = VZ_STOP_NONE;
     if (c->run_until <= c->insns)
-        vz_cpu_timer_update(c);
+        vz_cpu_timer_update(c, 0);
     return c->retire_fn ? run_loop(c, end, 1) : run_loop(c, end, 0);
 }

@@ -48,10 +48,12 @@ struct Machine {
         load(kCode, assemble(src, kCode));
         vz_cpu_set_pc(cpu, kCode);
     }
-    // the same handler at the BEV refill (0x200) and general (0x380) vectors
+    // the same handler at the BEV refill (0x200), XTLB refill (0x280) and general
+    // (0x380) vectors
     void handler(const std::string &src)
     {
         load(kBevGeneral - 0x180, assemble(src, kBevGeneral - 0x180));
+        load(kBevGeneral - 0x100, assemble(src, kBevGeneral - 0x100));
         load(kBevGeneral, assemble(src, kBevGeneral));
     }
     uint64_t gpr(unsigned r) { return vz_cpu_get_gpr(cpu, r); }
@@ -221,7 +223,7 @@ TEST(Core, TimerInterruptTakenAtCountEqualsCompare)
     m.handler("1: bc 1b");
     // Count = 0, Compare = 100; IM7 + IE: the timer interrupt (IP7, Cause.TI) is
     // taken at the instruction boundary where Count reaches Compare. vzsim's
-    // functional mode advances Count once per executed instruction.
+    // functional mode advances Count once every two executed instructions.
     m.program("mtc0 $0, $9\n addiu $2, $0, 100\n mtc0 $2, $11\n"
               "lui $3, 0x40\n ori $3, $3, 0x8001\n mtc0 $3, $12\n ehb\n"
               "1: bc 1b");
@@ -263,6 +265,135 @@ TEST(Core, UnmappedFetchRaisesTlbRefillAndLoopsOnlyToTheLimit)
     EXPECT_EQ(m.cp0(VZ_CP0_BADVADDR), 0xffffffffc0000000ull);
     EXPECT_EQ(m.cp0(VZ_CP0_EPC), 0xffffffffc0000000ull);
     EXPECT_EQ(vz_cpu_get_pc(m.cpu), 0xffffffffbfc00200ull);   // BEV refill vector
+}
+
+// ---- TLB (MIPS64 PRA ch. 4 and 9) ----
+
+// Map the even page of VPN2 0x400000 (4 KiB pages) to PA 0x200000, cacheable,
+// dirty, valid, global; the odd page is invalid.
+static const char *kMap4k =
+    "lui $2, 0x40\n dmtc0 $2, $10\n"             // EntryHi: VPN2 of 0x400000, ASID 0
+    "ori $3, $0, 0x801f\n mtc0 $3, $2\n"        // EntryLo0: PFN 0x200, C=3, D, V, G
+    "ori $4, $0, 1\n mtc0 $4, $3\n"             // EntryLo1: G only (invalid)
+    "mtc0 $0, $5\n mtc0 $0, $0\n tlbwi\n ehb\n"; // PageMask 4 KiB, Index 0
+
+TEST(Tlb, MappedStoreAndLoadReachThePhysicalPage)
+{
+    NEED_AS();
+    Machine m;
+    m.program(std::string(kMap4k) +
+              "lui $5, 0x40\n ori $6, $0, 0x1234\n sw $6, 8($5)\n lw $7, 8($5)\n1: bc 1b");
+    vz_cpu_run(m.cpu, 30);
+    uint32_t v = 0;
+    ASSERT_EQ(vz_mem_read(m.mem, 0x200008, &v, 4), 0);
+    EXPECT_EQ(v, 0x1234u);
+    EXPECT_EQ(m.gpr(7), 0x1234u);
+}
+
+TEST(Tlb, InvalidPageRaisesTlblAtTheGeneralVector)
+{
+    NEED_AS();
+    Machine m;
+    m.handler("1: bc 1b");
+    m.program(std::string(kMap4k) + "lui $5, 0x40\n lw $7, 0x1000($5)\n nop");
+    vz_cpu_run(m.cpu, 30);
+    EXPECT_EQ(m.exccode(), 2u);                                  // TLBL
+    EXPECT_EQ(vz_cpu_get_pc(m.cpu), kBevGeneral);                // invalid: not refill
+    EXPECT_EQ(m.cp0(VZ_CP0_BADVADDR), 0x401000u);
+    EXPECT_EQ(m.cp0(VZ_CP0_ENTRYHI), 0x400000u);                 // VPN2, ASID 0
+}
+
+TEST(Tlb, MissRaisesRefillAndFillsContext)
+{
+    NEED_AS();
+    Machine m;
+    m.handler("1: bc 1b");
+    m.program(std::string(kMap4k) + "lui $5, 0x60\n sw $0, 0($5)\n nop");
+    vz_cpu_run(m.cpu, 30);
+    EXPECT_EQ(m.exccode(), 3u);                                  // TLBS
+    EXPECT_EQ(vz_cpu_get_pc(m.cpu), kBevGeneral - 0x180);        // refill, BEV
+    EXPECT_EQ(m.cp0(VZ_CP0_CONTEXT) & 0x7ffff0u, (0x600000u >> 13) << 4);
+    EXPECT_EQ(m.cp0(VZ_CP0_ENTRYHI), 0x600000u);
+}
+
+TEST(Tlb, StoreToCleanPageRaisesModified)
+{
+    NEED_AS();
+    Machine m;
+    m.handler("1: bc 1b");
+    m.program("lui $2, 0x40\n dmtc0 $2, $10\n ori $3, $0, 0x801b\n mtc0 $3, $2\n"
+              "ori $4, $0, 1\n mtc0 $4, $3\n mtc0 $0, $5\n mtc0 $0, $0\n tlbwi\n ehb\n"
+              "lui $5, 0x40\n lw $6, 0($5)\n sw $6, 0($5)\n nop");
+    vz_cpu_run(m.cpu, 40);
+    EXPECT_EQ(m.exccode(), 1u);                                  // Mod
+    EXPECT_EQ(vz_cpu_get_pc(m.cpu), kBevGeneral);
+}
+
+TEST(Tlb, ProbeAndReadBack)
+{
+    NEED_AS();
+    Machine m;
+    m.program(std::string(kMap4k) +
+              "tlbp\n ehb\n mfc0 $8, $0\n"                          // hit: Index 0
+              "lui $2, 0x80\n dmtc0 $2, $10\n tlbp\n ehb\n mfc0 $9, $0\n" // miss: P set
+              "mtc0 $0, $0\n tlbr\n ehb\n dmfc0 $10, $2\n dmfc0 $11, $3\n dmfc0 $12, $10\n"
+              "1: bc 1b");
+    vz_cpu_run(m.cpu, 60);
+    EXPECT_EQ(m.gpr(8), 0u);
+    EXPECT_EQ(m.gpr(9) & 0xffffffff80000000ull, 0xffffffff80000000ull);  // P (bit 31, sign-extended)
+    EXPECT_EQ(m.gpr(10), 0x801fu);                               // G reported in both
+    EXPECT_EQ(m.gpr(11), 0x1u);
+    EXPECT_EQ(m.gpr(12), 0x400000u);
+}
+
+TEST(Tlb, XkSegMissWithKxUsesTheXtlbRefillVector)
+{
+    NEED_AS();
+    Machine m;
+    m.handler("1: bc 1b");
+    // Status.KX = 1 (bit 7): a miss in xkseg (VA[63:62] = 3) goes to offset 0x080
+    m.program("mfc0 $2, $12\n ori $2, $2, 0x80\n mtc0 $2, $12\n ehb\n"
+              "lui $3, 0xc000\n dsll32 $3, $3, 0\n lw $4, 0($3)\n nop");
+    vz_cpu_run(m.cpu, 20);
+    EXPECT_EQ(m.exccode(), 2u);
+    EXPECT_EQ(vz_cpu_get_pc(m.cpu), kBevGeneral - 0x100);
+    EXPECT_EQ(m.cp0(VZ_CP0_BADVADDR), 0xc000000000000000ull);
+}
+
+TEST(Tlb, UserModeCannotReachKseg0)
+{
+    NEED_AS();
+    Machine m;
+    m.handler("1: bc 1b");
+    // map the code page into useg for the user-mode part, then drop to user mode
+    // with ERET (KSU = 2, EXL = 1 -> 0) and load from kseg0: AdEL
+    m.program(std::string(kMap4k) +
+              "lui $2, 0x40\n dmtc0 $2, $14\n"                       // EPC = 0x400000
+              "mfc0 $3, $12\n ori $3, $3, 0x12\n mtc0 $3, $12\n ehb\n"   // KSU=2, EXL=1
+              "eret\n");
+    // user code at PA 0x200000 (VA 0x400000): lw from kseg0
+    m.load(0xffffffff80200000ull, assemble("lui $5, 0x8000\n lw $6, 0($5)\n nop",
+                                           0x400000ull));
+    vz_cpu_run(m.cpu, 30);
+    EXPECT_EQ(m.exccode(), 4u);                                  // AdEL
+    EXPECT_EQ(m.cp0(VZ_CP0_EPC), 0x400004u);
+    EXPECT_EQ(m.cp0(VZ_CP0_BADVADDR), 0xffffffff80000000ull);
+}
+
+TEST(Core, ExternalInterruptLineIsTakenWhenUnmasked)
+{
+    NEED_AS();
+    Machine m;
+    m.handler("1: bc 1b");
+    // IM2 (bit 10) + IE; raise line IP2 from outside the core
+    m.program("ori $3, $0, 0x401\n lui $4, 0x40\n or $3, $3, $4\n mtc0 $3, $12\n ehb\n1: bc 1b");
+    vz_cpu_run(m.cpu, 10);
+    EXPECT_EQ(vz_cpu_get_pc(m.cpu), kCode + 20);                  // still looping
+    vz_cpu_set_irq(m.cpu, 2, 1);
+    vz_cpu_run(m.cpu, 3);
+    EXPECT_EQ(m.exccode(), 0u);
+    EXPECT_TRUE(m.cp0(VZ_CP0_CAUSE) & (1u << 10));
+    EXPECT_EQ(vz_cpu_get_pc(m.cpu), kBevGeneral);
 }
 
 TEST(Core, TwoCoresInOneProcessAreIndependent)
