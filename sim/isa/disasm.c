@@ -31,45 +31,63 @@ const char *vz_gpr_name(unsigned r, int numeric)
     return (numeric ? gprnum : gpr64)[r & 31];
 }
 
-/* CP0 names as objdump prints them for MIPS64 R6 (binutils mips_cp0_names and
- * mips_cp0sel_names for mips3264r2). */
+/* CP0 register names as objdump prints them for -m mips:isa64r6 (binutils'
+ * mips_cp0_names_mips3264r2 for select 0 and mips_cp0sel_names_mips3264r2 for the
+ * others; checked against objdump 2.40 for all 256 (reg, sel) pairs by tests/isa).
+ * NULL: objdump prints the number ("$21" for select 0, "$3,1" otherwise). The MT ASE
+ * and trace names are objdump's, even though vzsim's core has neither. */
+static const char *const cp0_sel0[32] = {
+    "c0_index",    "c0_random",   "c0_entrylo0", "c0_entrylo1",
+    "c0_context",  "c0_pagemask", "c0_wired",    "c0_hwrena",
+    "c0_badvaddr", "c0_count",    "c0_entryhi",  "c0_compare",
+    "c0_status",   "c0_cause",    "c0_epc",      "c0_prid",
+    "c0_config",   "c0_lladdr",   "c0_watchlo",  "c0_watchhi",
+    "c0_xcontext", NULL,          NULL,          "c0_debug",
+    "c0_depc",     "c0_perfcnt",  "c0_errctl",   "c0_cacheerr",
+    "c0_taglo",    "c0_taghi",    "c0_errorepc", "c0_desave",
+};
+
 struct cp0name { unsigned char reg, sel; const char *name; };
-static const struct cp0name cp0names[] = {
-    {0, 0, "c0_index"}, {1, 0, "c0_random"}, {2, 0, "c0_entrylo0"}, {3, 0, "c0_entrylo1"},
-    {4, 0, "c0_context"}, {4, 2, "c0_userlocal"}, {5, 0, "c0_pagemask"},
-    {5, 1, "c0_pagegrain"}, {6, 0, "c0_wired"}, {7, 0, "c0_hwrena"},
-    {8, 0, "c0_badvaddr"}, {9, 0, "c0_count"}, {10, 0, "c0_entryhi"},
-    {11, 0, "c0_compare"}, {12, 0, "c0_status"}, {12, 1, "c0_intctl"},
-    {12, 2, "c0_srsctl"}, {12, 3, "c0_srsmap"}, {13, 0, "c0_cause"}, {14, 0, "c0_epc"},
-    {15, 0, "c0_prid"}, {15, 1, "c0_ebase"}, {16, 0, "c0_config"},
-    {16, 1, "c0_config1"}, {16, 2, "c0_config2"}, {16, 3, "c0_config3"},
-    {17, 0, "c0_lladdr"}, {18, 0, "c0_watchlo"}, {18, 1, "c0_watchlo,1"},
-    {18, 2, "c0_watchlo,2"}, {18, 3, "c0_watchlo,3"}, {18, 4, "c0_watchlo,4"},
-    {18, 5, "c0_watchlo,5"}, {18, 6, "c0_watchlo,6"}, {18, 7, "c0_watchlo,7"},
-    {19, 0, "c0_watchhi"}, {19, 1, "c0_watchhi,1"}, {19, 2, "c0_watchhi,2"},
-    {19, 3, "c0_watchhi,3"}, {19, 4, "c0_watchhi,4"}, {19, 5, "c0_watchhi,5"},
-    {19, 6, "c0_watchhi,6"}, {19, 7, "c0_watchhi,7"}, {20, 0, "c0_xcontext"},
-    {23, 0, "c0_debug"}, {24, 0, "c0_depc"}, {25, 0, "c0_perfcnt"},
-    {25, 1, "c0_perfcnt,1"}, {25, 2, "c0_perfcnt,2"}, {25, 3, "c0_perfcnt,3"},
-    {25, 4, "c0_perfcnt,4"}, {25, 5, "c0_perfcnt,5"}, {25, 6, "c0_perfcnt,6"},
-    {25, 7, "c0_perfcnt,7"}, {26, 0, "c0_errctl"}, {27, 0, "c0_cacheerr"},
-    {27, 1, "c0_cacheerr,1"}, {27, 2, "c0_cacheerr,2"}, {27, 3, "c0_cacheerr,3"},
-    {28, 0, "c0_taglo"}, {28, 1, "c0_datalo"}, {28, 2, "c0_taglo1"},
-    {28, 3, "c0_datalo1"}, {28, 4, "c0_taglo2"}, {28, 5, "c0_datalo2"},
-    {28, 6, "c0_taglo3"}, {28, 7, "c0_datalo3"}, {29, 0, "c0_taghi"},
-    {29, 1, "c0_datahi"}, {29, 2, "c0_taghi1"}, {29, 3, "c0_datahi1"},
-    {29, 4, "c0_taghi2"}, {29, 5, "c0_datahi2"}, {29, 6, "c0_taghi3"},
-    {29, 7, "c0_datahi3"}, {30, 0, "c0_errorepc"}, {31, 0, "c0_desave"},
+static const struct cp0name cp0_seln[] = {
+    {0, 1, "c0_mvpcontrol"},    {0, 2, "c0_mvpconf0"},      {0, 3, "c0_mvpconf1"},
+    {1, 1, "c0_vpecontrol"},    {1, 2, "c0_vpeconf0"},      {1, 3, "c0_vpeconf1"},
+    {1, 4, "c0_yqmask"},        {1, 5, "c0_vpeschedule"},   {1, 6, "c0_vpeschefback"},
+    {2, 1, "c0_tcstatus"},      {2, 2, "c0_tcbind"},        {2, 3, "c0_tcrestart"},
+    {2, 4, "c0_tchalt"},        {2, 5, "c0_tccontext"},     {2, 6, "c0_tcschedule"},
+    {2, 7, "c0_tcschefback"},   {4, 1, "c0_contextconfig"}, {5, 1, "c0_pagegrain"},
+    {6, 1, "c0_srsconf0"},      {6, 2, "c0_srsconf1"},      {6, 3, "c0_srsconf2"},
+    {6, 4, "c0_srsconf3"},      {6, 5, "c0_srsconf4"},      {12, 1, "c0_intctl"},
+    {12, 2, "c0_srsctl"},       {12, 3, "c0_srsmap"},       {15, 1, "c0_ebase"},
+    {16, 1, "c0_config1"},      {16, 2, "c0_config2"},      {16, 3, "c0_config3"},
+    {18, 1, "c0_watchlo,1"},    {18, 2, "c0_watchlo,2"},    {18, 3, "c0_watchlo,3"},
+    {18, 4, "c0_watchlo,4"},    {18, 5, "c0_watchlo,5"},    {18, 6, "c0_watchlo,6"},
+    {18, 7, "c0_watchlo,7"},    {19, 1, "c0_watchhi,1"},    {19, 2, "c0_watchhi,2"},
+    {19, 3, "c0_watchhi,3"},    {19, 4, "c0_watchhi,4"},    {19, 5, "c0_watchhi,5"},
+    {19, 6, "c0_watchhi,6"},    {19, 7, "c0_watchhi,7"},    {23, 1, "c0_tracecontrol"},
+    {23, 2, "c0_tracecontrol2"}, {23, 3, "c0_usertracedata"}, {23, 4, "c0_tracebpc"},
+    {25, 1, "c0_perfcnt,1"},    {25, 2, "c0_perfcnt,2"},    {25, 3, "c0_perfcnt,3"},
+    {25, 4, "c0_perfcnt,4"},    {25, 5, "c0_perfcnt,5"},    {25, 6, "c0_perfcnt,6"},
+    {25, 7, "c0_perfcnt,7"},    {27, 1, "c0_cacheerr,1"},   {27, 2, "c0_cacheerr,2"},
+    {27, 3, "c0_cacheerr,3"},   {28, 1, "c0_datalo"},       {28, 2, "c0_taglo1"},
+    {28, 3, "c0_datalo1"},      {28, 4, "c0_taglo2"},       {28, 5, "c0_datalo2"},
+    {28, 6, "c0_taglo3"},       {28, 7, "c0_datalo3"},      {29, 1, "c0_datahi"},
+    {29, 2, "c0_taghi1"},       {29, 3, "c0_datahi1"},      {29, 4, "c0_taghi2"},
+    {29, 5, "c0_datahi2"},      {29, 6, "c0_taghi3"},       {29, 7, "c0_datahi3"},
 };
 
 const char *vz_cp0_name(unsigned reg, unsigned sel)
 {
-    for (size_t i = 0; i < sizeof cp0names / sizeof cp0names[0]; i++)
-        if (cp0names[i].reg == reg && cp0names[i].sel == sel)
-            return cp0names[i].name;
+    if (reg > 31 || sel > 7)
+        return NULL;
+    if (sel == 0)
+        return cp0_sel0[reg];
+    for (size_t i = 0; i < sizeof cp0_seln / sizeof cp0_seln[0]; i++)
+        if (cp0_seln[i].reg == reg && cp0_seln[i].sel == sel)
+            return cp0_seln[i].name;
     return NULL;
 }
 
+/* RDHWR register names (binutils mips_hwr_names_mips3264r2); others print "$n". */
 static const char *const hwr_names[32] = {
     "hwr_cpunum", "hwr_synci_step", "hwr_cc", "hwr_ccres",
 };
@@ -158,14 +176,17 @@ static int operand(struct out *o, const char *tok, size_t tl, uint32_t w, uint64
         int64_t off = (int64_t)((w & 0x3ffff) ^ 0x20000) - 0x20000;
         put_hex(o, (pc & ~(uint64_t)7) + (uint64_t)(off * 8));
     } else if (IS("cop0")) {
-        const char *nm = vz_cp0_name(vz_f_rd(w), w & 7);
+        unsigned r = vz_f_rd(w), sel = w & 7;
+        const char *nm = opt->numeric_cp0 ? NULL : vz_cp0_name(r, sel);
         if (nm)
             put(o, "%s", nm);
+        else if (sel)
+            put(o, "$%u,%u", r, sel);
         else
-            put(o, "$%u,%u", vz_f_rd(w), w & 7);
+            put(o, "$%u", r);
     } else if (IS("hwr")) {
         unsigned r = vz_f_rd(w), sel = (w >> 6) & 7;
-        if (r < 32 && hwr_names[r])
+        if (!opt->numeric_cp0 && hwr_names[r])
             put(o, "%s", hwr_names[r]);
         else
             put(o, "$%u", r);
@@ -202,7 +223,7 @@ static int operand(struct out *o, const char *tok, size_t tl, uint32_t w, uint64
 
 int vz_disasm(uint32_t w, uint64_t pc, const vz_disasm_opts *opts, char *buf, size_t n)
 {
-    static const vz_disasm_opts defaults = { 0, 0 };
+    static const vz_disasm_opts defaults = { 0, 0, 0 };
     const vz_disasm_opts *opt = opts ? opts : &defaults;
     struct out o = { buf, n, 0 };
     if (n)
@@ -213,7 +234,8 @@ int vz_disasm(uint32_t w, uint64_t pc, const vz_disasm_opts *opts, char *buf, si
         return (int)o.len;
     }
     const vz_insn_info *r = &vz_insn_table[id];
-    if (opt->no_aliases && r->alias_of != VZ_I_INVALID && !(r->flags & VZ_F_DISFORM))
+    if (opt->no_aliases && r->alias_of != VZ_I_INVALID &&
+        !(r->flags & (VZ_F_DISFORM | VZ_F_NAONLY)))
         r = &vz_insn_table[r->alias_of];
     put(&o, "%s", r->mnemonic);
     const char *p = r->operands;

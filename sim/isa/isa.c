@@ -88,12 +88,15 @@ static const struct op_index *index_get(void)
     return &g_index;
 }
 
-static vz_insn_id scan(const uint16_t *list, unsigned n, uint32_t w, uint32_t need_flags)
+/* First row of list (most specific first) that matches w, whose flags include one of
+ * need_any (when non-zero) and none of forbid. */
+static vz_insn_id scan(const uint16_t *list, unsigned n, uint32_t w, uint32_t need_any,
+                       uint32_t forbid)
 {
     for (unsigned i = 0; i < n; i++) {
         const vz_insn_info *r = &vz_insn_table[list[i]];
-        if ((w & r->mask) == r->match && (r->flags & need_flags) == need_flags &&
-            vz_constraint_holds(r->cons, w))
+        if ((w & r->mask) == r->match && (!need_any || (r->flags & need_any)) &&
+            !(r->flags & forbid) && vz_constraint_holds(r->cons, w))
             return (vz_insn_id)list[i];
     }
     return VZ_I_INVALID;
@@ -103,15 +106,16 @@ vz_insn_id vz_decode(uint32_t w)
 {
     const struct op_index *x = index_get();
     unsigned op = w >> 26;
-    return scan(x->exec[op], x->nexec[op], w, 0);
+    return scan(x->exec[op], x->nexec[op], w, 0, 0);
 }
 
 vz_insn_id vz_decode_disasm(uint32_t w, int aliases)
 {
     const struct op_index *x = index_get();
     unsigned op = w >> 26;
-    vz_insn_id id = scan(x->alias[op], x->nalias[op], w, aliases ? 0 : VZ_F_DISFORM);
+    vz_insn_id id = aliases ? scan(x->alias[op], x->nalias[op], w, 0, VZ_F_NAONLY)
+                            : scan(x->alias[op], x->nalias[op], w, VZ_F_DISFORM | VZ_F_NAONLY, 0);
     if (id != VZ_I_INVALID)
         return id;
-    return scan(x->exec[op], x->nexec[op], w, 0);
+    return scan(x->exec[op], x->nexec[op], w, 0, 0);
 }

@@ -82,6 +82,9 @@ enum {
     VZ_F_CPU2     = 1u << 21, /* ...raises Coprocessor Unusable, CE=2 */
     VZ_F_ALIAS    = 1u << 22, /* disassembly-only special form of alias_of */
     VZ_F_DISFORM  = 1u << 23, /* alias printed even in no-aliases mode */
+    VZ_F_GROUP    = 1u << 24, /* reserved remainder of an encoding group: contains more
+                               * specific rows, which the decoder prefers */
+    VZ_F_NAONLY   = 1u << 25, /* alias printed only in no-aliases mode (objdump quirk) */
 };
 #define VZ_F_WIDTH_MASK (VZ_F_W1 | VZ_F_W2 | VZ_F_W4 | VZ_F_W8)
 
@@ -133,6 +136,9 @@ vz_insn_id vz_decode_disasm(uint32_t word, int aliases);
 typedef struct vz_disasm_opts {
     int numeric_gprs;  /* 1: $2 (objdump -M gpr-names=numeric); 0: v0 (gpr-names=64) */
     int no_aliases;    /* 1: objdump -M no-aliases */
+    int numeric_cp0;   /* 1: CP0 and hardware registers as $12 / $12,1 / $3 (objdump
+                        * -M cp0-names=numeric,hwr-names=numeric; reg-names=numeric sets
+                        * this and numeric_gprs) */
 } vz_disasm_opts;
 
 /* Disassemble word at address pc into buf as objdump prints it ("mnemonic\toperands",
