@@ -27,11 +27,16 @@
 #define CA_TI  (1u << 30)
 #define CA_IV  (1u << 23)
 
-static const struct { int reg, sel, bits; uint64_t mask, reset; } cp0_desc[] = {
-#define CP0(id, name, reg, sel, bits, mask, reset) { reg, sel, bits, mask, reset },
+#define CTX_R 1
+#define CTX_RG 3
+static const struct { int reg, sel, bits; uint64_t mask, reset; int ctx; } cp0_desc[] = {
+#define CP0(id, name, reg, sel, bits, mask, reset, ctx) { reg, sel, bits, mask, reset, CTX_##ctx },
 #include "sim/cp0/cp0regs.def"
 #undef CP0
 };
+
+int vz_cp0_in_guest(vz_cp0_id id) { return (cp0_desc[id].ctx & 2) != 0; }
+int vz_cp0_bits(vz_cp0_id id) { return cp0_desc[id].bits; }
 
 static void cp0_reset(vz_cpu *c)
 {
@@ -58,6 +63,9 @@ vz_cpu *vz_cpu_create(vz_mem *mem, const vz_cpu_config *cfg)
                              ((uint64_t)(n - 1) << 25);
     c->rand_seed = 1;
     c->rand_prev = 0;
+    vz_tlb_init(&c->gtlb, cfg && cfg->guest_tlb_entries ? cfg->guest_tlb_entries : 64);
+    vz_guest_reset(c);
+    c->cx = c->cp0;
     c->pc = 0xffffffffbfc00000ull;
     c->lladdr = 1;
     c->stop = VZ_STOP_NONE;
@@ -101,9 +109,16 @@ void vz_cpu_destroy(vz_cpu *c)
 
 /* ---------------- mode, soft TLB, decoded pages ---------------- */
 
+/* Recompute the mode after anything that may change it (Status, GuestCtl0.GM,
+ * EntryHi.ASID, exceptions, ERET): guest mode is GuestCtl0.GM = 1 with Root.EXL =
+ * Root.ERL = 0 (vz-facts §1.1; Debug.DM does not exist here); the kernel flag and
+ * the active CP0 context follow from it. Flushes the soft TLBs. */
 void vz_cpu_update_mode(vz_cpu *c)
 {
-    uint32_t st = (uint32_t)c->cp0[VZ_CP0_STATUS];
+    uint32_t rst = (uint32_t)c->cp0[VZ_CP0_STATUS];
+    c->guest = (vz_gc0(c) & GC0_GM) && !(rst & (ST_EXL | ST_ERL));
+    c->cx = c->guest ? c->gcp0 : c->cp0;
+    uint32_t st = (uint32_t)c->cx[VZ_CP0_STATUS];
     uint8_t k = (st & (ST_EXL | ST_ERL)) || !(st & ST_KSU);
     c->kernel = k;
     vz_cpu_flush_stlb(c);
@@ -178,13 +193,15 @@ void vz_cpu_invalidate_code(vz_cpu *c, uint64_t pa, uint64_t len)
 #define PAMASK ((((uint64_t)1) << 48) - 1)
 #define SEGMASK ((((uint64_t)1) << 48) - 1)
 
-int vz_cpu_translate(vz_cpu *c, uint64_t va, int acc, uint64_t *pa, int *exc, int *refill)
+/* One translation stage with the segments and TLB of context cp0 (root, or the
+ * guest's for a GVA). */
+static int xlate_stage(const uint64_t *cp0, int kernel, const vz_tlb *tlb, uint16_t gid,
+                       uint64_t va, int acc, uint64_t *pa, int *exc, int *refill)
 {
-    uint32_t st = (uint32_t)c->cp0[VZ_CP0_STATUS];
+    uint32_t st = (uint32_t)cp0[VZ_CP0_STATUS];
     int err = acc == ACC_STORE ? VZ_EXC_ADES : VZ_EXC_ADEL;
     int tlbexc = acc == ACC_STORE ? VZ_EXC_TLBS : VZ_EXC_TLBL;
     *refill = 0;
-    int kernel = c->kernel;
     int super = !kernel && ((st & ST_KSU) >> 3) == 1;
     if (va < 0x80000000ull) {
         /* useg / kuseg */
@@ -240,20 +257,20 @@ int vz_cpu_translate(vz_cpu *c, uint64_t va, int acc, uint64_t *pa, int *exc, in
     if (!kernel)
         goto adderr;
 mapped: {
-    uint8_t asid = (uint8_t)(c->cp0[VZ_CP0_ENTRYHI] & VZ_EH_ASID);
-    int i = vz_tlb_lookup(&c->tlb, va, asid, 0);
+    uint8_t asid = (uint8_t)(cp0[VZ_CP0_ENTRYHI] & VZ_EH_ASID);
+    int i = vz_tlb_lookup(tlb, va, asid, gid);
     if (i < 0) {
         *exc = tlbexc;
         *refill = 1;
         return -1;
     }
-    const vz_tlb_entry *e = &c->tlb.e[i];
+    const vz_tlb_entry *e = &tlb->e[i];
     uint64_t lo = e->lo[vz_tlb_odd(e->mask, va)];
     if (!(lo & VZ_EL_V)) {
         *exc = tlbexc;                 /* TLB invalid: general vector */
         return -1;
     }
-    uint32_t pg = (uint32_t)c->cp0[VZ_CP0_PAGEGRAIN];
+    uint32_t pg = (uint32_t)cp0[VZ_CP0_PAGEGRAIN];
     int iec = (pg >> 27) & 1;
     if (acc == ACC_FETCH && (lo & VZ_EL_XI) && (pg & (1u << 30))) {
         *exc = iec ? VZ_EXC_TLBXI : VZ_EXC_TLBL;
@@ -275,77 +292,152 @@ adderr:
     return -1;
 }
 
+/* Root stage of a guest access: GPA -> RPA through the root TLB with GuestID =
+ * GuestCtl1.ID. Every GPA is mapped (vz-facts §6.1), whatever guest segment
+ * produced it. The ASID compare uses Root.EntryHi.ASID like any root lookup
+ * (vz-facts §10 #16 leaves open whether hardware ignores it; entries written by a
+ * root refill handler carry that ASID, so both readings agree for them). */
+static int xlate_gpa(const vz_cpu *c, uint64_t gpa, int acc, uint64_t *pa, int *exc,
+                     int *refill)
+{
+    *refill = 0;
+    if (gpa > PAMASK) {
+        *exc = acc == ACC_STORE ? VZ_EXC_ADES : VZ_EXC_ADEL;
+        return -1;
+    }
+    uint8_t asid = (uint8_t)(c->cp0[VZ_CP0_ENTRYHI] & VZ_EH_ASID);
+    int i = vz_tlb_lookup(&c->tlb, gpa, asid, vz_guest_id(c));
+    int tlbexc = acc == ACC_STORE ? VZ_EXC_TLBS : VZ_EXC_TLBL;
+    if (i < 0) {
+        *exc = tlbexc;
+        *refill = 1;
+        return -1;
+    }
+    const vz_tlb_entry *e = &c->tlb.e[i];
+    uint64_t lo = e->lo[vz_tlb_odd(e->mask, gpa)];
+    uint32_t pg = (uint32_t)c->cp0[VZ_CP0_PAGEGRAIN];
+    int iec = (pg >> 27) & 1;
+    if (!(lo & VZ_EL_V)) {
+        *exc = tlbexc;
+        return -1;
+    }
+    if (acc == ACC_FETCH && (lo & VZ_EL_XI) && (pg & (1u << 30))) {
+        *exc = iec ? VZ_EXC_TLBXI : VZ_EXC_TLBL;
+        return -1;
+    }
+    if (acc == ACC_LOAD && (lo & VZ_EL_RI) && (pg & (1u << 31))) {
+        *exc = iec ? VZ_EXC_TLBRI : VZ_EXC_TLBL;
+        return -1;
+    }
+    if (acc == ACC_STORE && !(lo & VZ_EL_D)) {
+        *exc = VZ_EXC_MOD;
+        return -1;
+    }
+    *pa = vz_tlb_pa(lo, e->mask, gpa);
+    return 0;
+}
+
+int vz_cpu_translate(vz_cpu *c, uint64_t va, int acc, uint64_t *pa, xlate_fault *f)
+{
+    f->root = 0;
+    f->badva = va;
+    if (!c->guest)
+        return xlate_stage(c->cp0, c->kernel, &c->tlb, 0, va, acc, pa, &f->exc, &f->refill);
+    uint64_t gpa;
+    if (xlate_stage(c->gcp0, c->kernel, &c->gtlb, vz_guest_id(c), va, acc, &gpa, &f->exc,
+                    &f->refill) != 0)
+        return -1;
+    if (xlate_gpa(c, gpa, acc, pa, &f->exc, &f->refill) != 0) {
+        f->root = 1;
+        f->badva = gpa;
+        return -1;
+    }
+    return 0;
+}
+
+void vz_cpu_fault(vz_cpu *c, uint64_t pc, int slot, const xlate_fault *f)
+{
+    if (f->root)
+        vz_cpu_root_exception(c, pc, f->exc, slot, f->badva, 1, f->refill, GEXC_GPA);
+    else
+        vz_cpu_exception(c, pc, f->exc, slot, f->badva, 1, f->refill);
+}
+
 /* ---------------- exceptions ---------------- */
 
-void vz_cpu_exception(vz_cpu *c, uint64_t pc, int code, int slot, uint64_t badva,
-                      int has_badva, int refill)
+/* Enter an exception in context cp0 (the root's or the guest's). fetch_word reads
+ * the instruction words for BadInstr/BadInstrP through the current translation, so
+ * it runs before any mode change. guest_refill_kx: a root refill raised by a guest
+ * access uses Root.Status.KX to choose the XTLB vector (vz-facts §6.1). */
+static void enter_exception(vz_cpu *c, uint64_t *cp0, uint64_t pc, int code, int slot,
+                            uint64_t badva, int has_badva, int refill, int guest_refill_kx)
 {
-    uint32_t st = (uint32_t)c->cp0[VZ_CP0_STATUS];
-    uint32_t cause = (uint32_t)c->cp0[VZ_CP0_CAUSE];
+    uint32_t st = (uint32_t)cp0[VZ_CP0_STATUS];
+    uint32_t cause = (uint32_t)cp0[VZ_CP0_CAUSE];
     int exl_before = (st & ST_EXL) != 0;
+    c->last_exc = (int8_t)code;
     if (!exl_before) {
         if (slot) {
-            c->cp0[VZ_CP0_EPC] = pc - 4;
+            cp0[VZ_CP0_EPC] = pc - 4;
             cause |= CA_BD;
         } else {
-            c->cp0[VZ_CP0_EPC] = pc;
+            cp0[VZ_CP0_EPC] = pc;
             cause &= ~CA_BD;
         }
     }
     cause = (cause & ~0x7cu) | ((uint32_t)code << 2);
-    c->cp0[VZ_CP0_CAUSE] = cause;
+    cp0[VZ_CP0_CAUSE] = (uint64_t)(int64_t)(int32_t)cause;
     if (has_badva) {
-        c->cp0[VZ_CP0_BADVADDR] = badva;
+        cp0[VZ_CP0_BADVADDR] = badva;
         if (code == VZ_EXC_TLBL || code == VZ_EXC_TLBS || code == VZ_EXC_MOD ||
             code == VZ_EXC_TLBRI || code == VZ_EXC_TLBXI) {
             /* Context.BadVPN2 = VA[31:13]; XContext.R = VA[63:62] at 40:39 and
              * BadVPN2 = VA[47:13] at 38:4; EntryHi takes R and VPN2 (ASID kept) */
             uint64_t vpn2 = badva >> 13;
-            c->cp0[VZ_CP0_CONTEXT] = (c->cp0[VZ_CP0_CONTEXT] & 0xffffffffff800000ull) |
-                                     ((vpn2 & 0x7ffff) << 4);
-            c->cp0[VZ_CP0_XCONTEXT] = (c->cp0[VZ_CP0_XCONTEXT] & 0xfffffe0000000000ull) |
-                                      (((badva >> 62) & 3) << 39) |
-                                      ((vpn2 & 0x7ffffffffull) << 4);
-            c->cp0[VZ_CP0_ENTRYHI] = (c->cp0[VZ_CP0_ENTRYHI] & (VZ_EH_ASID | VZ_EH_EHINV)) |
-                                     (badva & (VZ_EH_R | VZ_EH_VPN2));
+            cp0[VZ_CP0_CONTEXT] = (cp0[VZ_CP0_CONTEXT] & 0xffffffffff800000ull) |
+                                  ((vpn2 & 0x7ffff) << 4);
+            cp0[VZ_CP0_XCONTEXT] = (cp0[VZ_CP0_XCONTEXT] & 0xfffffe0000000000ull) |
+                                   (((badva >> 62) & 3) << 39) |
+                                   ((vpn2 & 0x7ffffffffull) << 4);
+            cp0[VZ_CP0_ENTRYHI] = (cp0[VZ_CP0_ENTRYHI] & (VZ_EH_ASID | VZ_EH_EHINV)) |
+                                  (badva & (VZ_EH_R | VZ_EH_VPN2));
         }
     }
-    /* BadInstr / BadInstrP: the faulting word and, in a delay slot, the branch */
-    if (code != VZ_EXC_INT) {
-        uint64_t ppa;
-        int e, r;
-        uint32_t w = 0;
-        uint64_t ipc = pc;
-        if (!(code == VZ_EXC_ADEL && has_badva && badva == pc) &&
-            !((code == VZ_EXC_TLBL || code == VZ_EXC_IBE) && has_badva && badva == pc) &&
-            vz_cpu_translate(c, ipc, ACC_FETCH, &ppa, &e, &r) == 0) {
-            uint64_t v;
-            if (vz_mem_load(c->mem, ppa, 4, &v) == 0)
-                w = (uint32_t)v;
-            c->cp0[VZ_CP0_BADINSTR] = w;
-            if (slot && vz_cpu_translate(c, pc - 4, ACC_FETCH, &ppa, &e, &r) == 0 &&
+    /* BadInstr / BadInstrP: the faulting word and, in a delay slot, the branch;
+     * not for interrupts or when the fetch itself failed */
+    if (code != VZ_EXC_INT && !(has_badva && badva == pc &&
+                                (code == VZ_EXC_ADEL || code == VZ_EXC_TLBL ||
+                                 code == VZ_EXC_TLBXI || code == VZ_EXC_IBE))) {
+        uint64_t ppa, v;
+        xlate_fault f;
+        if (vz_cpu_translate(c, pc, ACC_FETCH, &ppa, &f) == 0 &&
+            vz_mem_load(c->mem, ppa, 4, &v) == 0) {
+            cp0[VZ_CP0_BADINSTR] = (uint32_t)v;
+            if (slot && vz_cpu_translate(c, pc - 4, ACC_FETCH, &ppa, &f) == 0 &&
                 vz_mem_load(c->mem, ppa, 4, &v) == 0)
-                c->cp0[VZ_CP0_BADINSTRP] = (uint32_t)v;
+                cp0[VZ_CP0_BADINSTRP] = (uint32_t)v;
         }
     }
-    c->cp0[VZ_CP0_STATUS] = st | ST_EXL;
+    cp0[VZ_CP0_STATUS] = st | ST_EXL;
     uint64_t base;
     if (st & ST_BEV)
         base = 0xffffffffbfc00200ull;
     else
-        base = c->cp0[VZ_CP0_EBASE] & ~(uint64_t)0xfff;
+        base = cp0[VZ_CP0_EBASE] & ~(uint64_t)0xfff;
     uint64_t off = 0x180;
     if (refill && !exl_before) {
         /* XTLB refill (0x080) when the address is in a 64-bit segment that the
          * matching Status bit enables: VA[63:62] = 0 and UX, 1 and SX, 3 and KX */
         unsigned r = (unsigned)(badva >> 62);
         int x = (r == 0 && (st & ST_UX)) || (r == 1 && (st & ST_SX)) || (r == 3 && (st & ST_KX));
+        if (guest_refill_kx)
+            x = (st & ST_KX) != 0;
         off = x ? 0x080 : 0x000;
     } else if (code == VZ_EXC_INT && (cause & CA_IV)) {
         off = 0x200;
         /* vectored interrupts (Config3.VInt): IntCtl.VS spacing, vector = the
          * highest pending and unmasked IP line */
-        uint32_t vs = ((uint32_t)c->cp0[VZ_CP0_INTCTL] >> 5) & 31;
+        uint32_t vs = ((uint32_t)cp0[VZ_CP0_INTCTL] >> 5) & 31;
         if (vs && !(st & ST_BEV)) {
             uint32_t pend = (cause & st & 0xff00u) >> 8;
             unsigned v = 31 - (unsigned)__builtin_clz(pend ? pend : 1);
@@ -354,9 +446,47 @@ void vz_cpu_exception(vz_cpu *c, uint64_t pc, int code, int slot, uint64_t badva
     }
     c->pc = base + off;
     c->slot = 0;
+}
+
+void vz_cpu_root_exception(vz_cpu *c, uint64_t pc, int code, int slot, uint64_t badva,
+                           int has_badva, int refill, int gexc)
+{
+    int from_guest = c->guest;
+    enter_exception(c, c->cp0, pc, code, slot, badva, has_badva, refill, from_guest && refill);
+    if (from_guest && gexc >= 0)
+        c->cp0[VZ_CP0_GUESTCTL0] = (c->cp0[VZ_CP0_GUESTCTL0] & ~(uint64_t)0x7c) |
+                                   ((uint64_t)gexc << 2);
     vz_cpu_update_mode(c);
     if (c->exc_fn)
         c->exc_fn(c->exc_opaque, code, c->cp0[VZ_CP0_EPC], c->pc);
+}
+
+void vz_cpu_guest_exit(vz_cpu *c, uint64_t pc, int slot, int gexc)
+{
+    vz_cpu_root_exception(c, pc, VZ_EXC_GE, slot, 0, 0, 0, gexc);
+}
+
+void vz_cpu_exception(vz_cpu *c, uint64_t pc, int code, int slot, uint64_t badva,
+                      int has_badva, int refill)
+{
+    if (!c->guest) {
+        vz_cpu_root_exception(c, pc, code, slot, badva, has_badva, refill, -1);
+        return;
+    }
+    /* GuestCtl0.RI: a guest Reserved Instruction exits to root as GE/GRR */
+    if (code == VZ_EXC_RI && (vz_gc0(c) & GC0_RI)) {
+        vz_cpu_guest_exit(c, pc, slot, GEXC_GRR);
+        return;
+    }
+    enter_exception(c, c->gcp0, pc, code, slot, badva, has_badva, refill, 0);
+    vz_cpu_update_mode(c);
+    if (c->exc_fn)
+        c->exc_fn(c->exc_opaque, code, c->gcp0[VZ_CP0_EPC], c->pc);
+    /* GuestCtl0.MC: the hardware change of Guest.Status.EXL exits to root as GHFC,
+     * resuming at the guest vector (vz-facts §3.2, §3.4); GuestCtl0Ext.FCD
+     * suppresses it */
+    if ((vz_gc0(c) & GC0_MC) && !(c->cp0[VZ_CP0_GUESTCTL0EXT] & GC0X_FCD))
+        vz_cpu_guest_exit(c, c->pc, 0, GEXC_GHFC);
 }
 
 /* ---------------- CP0 ---------------- */
@@ -369,24 +499,35 @@ uint64_t vz_cpu_count(const vz_cpu *c)
 /* Count increments once every two executed instructions in functional mode (a
  * core issuing one instruction per cycle with Count at half the clock, as on
  * I6400; RDHWR CCRes reads 2); the timing model replaces instructions with cycles.
- * When Count reaches Compare, Cause.TI is set (IP7: IntCtl.IPTI = 7); run_until
- * makes the run loop stop at the instruction where that happens. */
+ * When Count reaches Compare, Cause.TI is set (IP7: IntCtl.IPTI = 7); likewise the
+ * guest timer when Root.Count + GTOffset reaches Guest.Compare (vz-facts §2.7).
+ * run_until makes the run loop stop at the instruction where the nearer happens. */
 void vz_cpu_timer_update(vz_cpu *c, int at_event)
 {
     uint64_t elapsed = c->insns - c->count_stamp;
     uint32_t count = (uint32_t)(c->cp0[VZ_CP0_COUNT] + (elapsed >> 1));
-    uint32_t cmp = (uint32_t)c->cp0[VZ_CP0_COMPARE];
-    uint64_t dist = (uint32_t)(cmp - count);
+    uint64_t dist = (uint32_t)((uint32_t)c->cp0[VZ_CP0_COMPARE] - count);
+    uint32_t gcount = count + (uint32_t)c->cp0[VZ_CP0_GTOFFSET];
+    uint64_t gdist = (uint32_t)((uint32_t)c->gcp0[VZ_CP0_COMPARE] - gcount);
+    /* equal now: TI is raised by the tick that makes them equal, not by a write of
+     * Count, Compare or GTOffset that happens to make them equal (QEMU) */
     if (dist == 0) {
-        /* equal now: TI is raised by the tick that makes them equal, not by a
-         * write of Count or Compare that happens to make them equal (QEMU) */
         if (at_event) {
             c->cp0[VZ_CP0_CAUSE] |= CA_TI;
             c->irq_check = 1, c->stop_at = 0;
         }
         dist = (uint64_t)1 << 32;   /* the next match is a full wrap later */
     }
-    /* the tick at which Count becomes count + dist */
+    if (gdist == 0) {
+        if (at_event) {
+            c->gcp0[VZ_CP0_CAUSE] |= CA_TI;
+            c->irq_check = 1, c->stop_at = 0;
+        }
+        gdist = (uint64_t)1 << 32;
+    }
+    if (gdist < dist)
+        dist = gdist;
+    /* the tick at which Count next advances by dist */
     c->run_until = c->count_stamp + 2 * (((elapsed >> 1)) + dist);
     if (c->run_until < c->stop_at)
         c->stop_at = c->run_until;
@@ -401,54 +542,46 @@ uint64_t vz_cpu_mfc0(vz_cpu *c, vz_cp0_id id)
     return c->cp0[id];
 }
 
-void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v, int is64)
+/* The value a software write leaves in register id of context cp0 (root or
+ * guest): the writable mask plus the per-register rules. No side effects. */
+uint64_t vz_cp0_write_value(vz_cpu *c, uint64_t *cp0, vz_cp0_id id, uint64_t v, int is64,
+                            unsigned tlb_n)
 {
     uint64_t mask = cp0_desc[id].mask;
     if (cp0_desc[id].bits == 32)
         v = (uint64_t)(int64_t)(int32_t)v, mask = (uint64_t)(int64_t)(int32_t)mask;
-    uint64_t old = c->cp0[id];
+    uint64_t old = cp0[id];
     uint64_t nv = (old & ~mask) | (v & mask);
     switch (id) {
     case VZ_CP0_COUNT:
-        c->cp0[id] = (uint32_t)v;
-        c->count_stamp = c->insns;
-        vz_cpu_timer_update(c, 0);
-        return;
     case VZ_CP0_COMPARE:
-        c->cp0[id] = (uint32_t)v;
-        c->cp0[VZ_CP0_CAUSE] &= ~(uint64_t)CA_TI;
-        vz_cpu_timer_update(c, 0);
-        c->irq_check = 1, c->stop_at = 0;
-        return;
+    case VZ_CP0_GTOFFSET:
+        return (uint32_t)v;
     case VZ_CP0_EBASE: {
         /* bits 29:12 and WG (11) are always writable; bits 63:30 only by a value
          * that has WG set (PRA; QEMU's helper_mtc0_ebase) */
         uint64_t m = 0x3ffff000ull | 0x800ull;
         if (v & 0x800)
             m |= 0xffffffffc0000000ull;
-        nv = (old & ~m) | (v & m);
-        break;
+        return (old & ~m) | (v & m);
     }
     case VZ_CP0_ENTRYLO0:
-    case VZ_CP0_ENTRYLO1:
+    case VZ_CP0_ENTRYLO1: {
+        uint32_t pg = (uint32_t)cp0[VZ_CP0_PAGEGRAIN];
         if (!is64) {
             /* MTC0: PFN bits 29:6 only; GPR bits 31:30 go to RI/XI when PageGrain
              * enables them (QEMU's helper_mtc0_entrylo) */
-            uint64_t rxi = ((uint32_t)v >> 30) & ((uint32_t)c->cp0[VZ_CP0_PAGEGRAIN] >> 30);
-            nv = ((uint32_t)v & 0x3fffffffu) | (rxi << 62);
-        } else {
-            uint64_t keep = ~(uint64_t)0;
-            uint32_t pg = (uint32_t)c->cp0[VZ_CP0_PAGEGRAIN];
-            if (!(pg & (1u << 31)))
-                keep &= ~VZ_EL_RI;
-            if (!(pg & (1u << 30)))
-                keep &= ~VZ_EL_XI;
-            nv &= keep;
+            uint64_t rxi = ((uint32_t)v >> 30) & (pg >> 30);
+            return ((uint32_t)v & 0x3fffffffu) | (rxi << 62);
         }
-        break;
+        if (!(pg & (1u << 31)))
+            nv &= ~VZ_EL_RI;
+        if (!(pg & (1u << 30)))
+            nv &= ~VZ_EL_XI;
+        return nv;
+    }
     case VZ_CP0_INDEX:
-        nv = v & (c->tlb.n > 1 ? (1u << (32 - __builtin_clz(c->tlb.n - 1))) - 1 : 0);
-        break;
+        return v & (tlb_n > 1 ? (1u << (32 - __builtin_clz(tlb_n - 1))) - 1 : 0);
     case VZ_CP0_PAGEMASK: {
         /* only the PRA's page sizes (4 KiB, 16 KiB, ... 1 GiB: masks of an even
          * number of contiguous ones) are kept; anything else reads as 4 KiB
@@ -457,28 +590,52 @@ void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v, int is64)
         uint64_t m = pm >> 13;
         if ((m & (m + 1)) != 0 || (__builtin_popcountll(m) & 1))
             pm = 0;
-        nv = pm;
-        break;
+        return pm;
     }
     case VZ_CP0_STATUS:
         /* SR and NMI (bits 20, 19) can only be cleared by software */
-        nv = (nv & ~(uint64_t)0x180000) | (old & v & 0x180000);
-        break;
+        return (nv & ~(uint64_t)0x180000) | (old & v & 0x180000);
     case VZ_CP0_CAUSE:
-        nv = (nv & ~(uint64_t)0x400000) | (old & v & 0x400000);   /* WP clear-only */
-        break;
+        return (nv & ~(uint64_t)0x400000) | (old & v & 0x400000);   /* WP clear-only */
     case VZ_CP0_WIRED:
-        /* writing Wired resets Random to the top (PRA); Limit (31:16) reads 0 */
-        c->cp0[VZ_CP0_WIRED] = nv & 0xffff;
-        c->rand_prev = 0;
+        return nv & 0xffff;          /* Limit (31:16) reads 0 */
+    default:
+        return nv;
+    }
+}
+
+void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v, int is64)
+{
+    uint64_t nv = vz_cp0_write_value(c, c->cp0, id, v, is64, c->tlb.n);
+    switch (id) {
+    case VZ_CP0_COUNT:
+        c->cp0[id] = nv;
+        c->count_stamp = c->insns;
+        vz_cpu_timer_update(c, 0);
         return;
+    case VZ_CP0_COMPARE:
+        c->cp0[id] = nv;
+        c->cp0[VZ_CP0_CAUSE] &= ~(uint64_t)CA_TI;
+        vz_cpu_timer_update(c, 0);
+        c->irq_check = 1, c->stop_at = 0;
+        return;
+    case VZ_CP0_GTOFFSET:
+        c->cp0[id] = nv;
+        vz_cpu_timer_update(c, 0);
+        return;
+    case VZ_CP0_WIRED:
+        /* writing Wired resets Random to the top (PRA) */
+        c->rand_prev = 0;
+        break;
     default:
         break;
     }
     c->cp0[id] = nv;
-    if (id == VZ_CP0_STATUS || id == VZ_CP0_ENTRYHI)
+    if (id == VZ_CP0_STATUS || id == VZ_CP0_ENTRYHI || id == VZ_CP0_GUESTCTL0 ||
+        id == VZ_CP0_GUESTCTL1)
         vz_cpu_update_mode(c);
-    if (id == VZ_CP0_CAUSE || id == VZ_CP0_STATUS)
+    if (id == VZ_CP0_CAUSE || id == VZ_CP0_STATUS || id == VZ_CP0_GUESTCTL2 ||
+        id == VZ_CP0_GUESTCTL0)
         c->irq_check = 1, c->stop_at = 0;
 }
 
@@ -504,49 +661,6 @@ unsigned vz_cpu_random(vz_cpu *c)
     return idx;
 }
 
-/* TLBR, TLBWI, TLBWR, TLBP, TLBINV, TLBINVF on the root TLB (GuestID 0). */
-void vz_cpu_tlb_op(vz_cpu *c, unsigned id)
-{
-    unsigned idx;
-    switch (id) {
-    case VZ_I_TLBR: {
-        idx = (unsigned)(c->cp0[VZ_CP0_INDEX] & 0x7fffffff) % c->tlb.n;
-        uint64_t hi, pm, l0, l1;
-        uint16_t gid;
-        vz_tlb_read(&c->tlb, idx, &hi, &pm, &l0, &l1, &gid);
-        c->cp0[VZ_CP0_ENTRYHI] = hi;
-        c->cp0[VZ_CP0_PAGEMASK] = pm;
-        c->cp0[VZ_CP0_ENTRYLO0] = l0;
-        c->cp0[VZ_CP0_ENTRYLO1] = l1;
-        break;
-    }
-    case VZ_I_TLBWI:
-    case VZ_I_TLBWR:
-        idx = id == VZ_I_TLBWI ? (unsigned)(c->cp0[VZ_CP0_INDEX] & 0x7fffffff) % c->tlb.n
-                               : vz_cpu_random(c);
-        vz_tlb_write(&c->tlb, idx, c->cp0[VZ_CP0_ENTRYHI], c->cp0[VZ_CP0_PAGEMASK],
-                     c->cp0[VZ_CP0_ENTRYLO0], c->cp0[VZ_CP0_ENTRYLO1], 0);
-        break;
-    case VZ_I_TLBP: {
-        int i = vz_tlb_probe(&c->tlb, c->cp0[VZ_CP0_ENTRYHI], 0);
-        if (i < 0)
-            c->cp0[VZ_CP0_INDEX] |= 0x80000000u;   /* P; low bits kept (QEMU) */
-        else
-            c->cp0[VZ_CP0_INDEX] = (uint64_t)i;
-        return;                                     /* translation unchanged */
-    }
-    case VZ_I_TLBINV:
-        vz_tlb_inv(&c->tlb, (uint8_t)(c->cp0[VZ_CP0_ENTRYHI] & VZ_EH_ASID), 0);
-        break;
-    case VZ_I_TLBINVF:
-        vz_tlb_invf(&c->tlb, 0);
-        break;
-    default:
-        return;
-    }
-    vz_cpu_flush_stlb(c);
-}
-
 void vz_cpu_set_irq(vz_cpu *c, unsigned ip, int level)
 {
     if (ip < 2 || ip > 7)
@@ -559,7 +673,10 @@ void vz_cpu_set_irq(vz_cpu *c, unsigned ip, int level)
     c->irq_check = 1, c->stop_at = 0;
 }
 
-/* Pending, enabled and unmasked interrupt? Takes it and returns 1. */
+/* Pending, enabled and unmasked interrupt? Takes it and returns 1. Root
+ * interrupts (Root.Cause.IP from the external lines, the timer and software)
+ * are checked first in both modes: in guest mode one is an exit with ExcCode Int
+ * (vz-facts §1.4). Then, in guest mode, the guest's own interrupts. */
 int vz_cpu_check_interrupt(vz_cpu *c)
 {
     c->irq_check = 0;
@@ -567,12 +684,13 @@ int vz_cpu_check_interrupt(vz_cpu *c)
     uint32_t cause = (uint32_t)c->cp0[VZ_CP0_CAUSE];
     cause = (cause & ~0xfc00u) | (c->ext_irq & 0xfc00u) | ((cause & CA_TI) ? 0x8000u : 0);
     c->cp0[VZ_CP0_CAUSE] = (c->cp0[VZ_CP0_CAUSE] & ~(uint64_t)0xfc00) | (cause & 0xfc00);
-    if (!(st & ST_IE) || (st & (ST_EXL | ST_ERL)))
-        return 0;
-    if (!(cause & st & 0xff00u))
-        return 0;
-    vz_cpu_exception(c, c->pc, VZ_EXC_INT, c->slot == 1, 0, 0, 0);
-    return 1;
+    if ((st & ST_IE) && !(st & (ST_EXL | ST_ERL)) && (cause & st & 0xff00u)) {
+        vz_cpu_root_exception(c, c->pc, VZ_EXC_INT, c->slot == 1, 0, 0, 0, -1);
+        return 1;
+    }
+    if (c->guest)
+        return vz_guest_check_interrupt(c);
+    return 0;
 }
 
 /* ---------------- accessors ---------------- */
@@ -622,8 +740,7 @@ void vz_cpu_set_cp0(vz_cpu *c, vz_cp0_id id, uint64_t v)
         c->count_stamp = c->insns;
     }
     c->cp0[id] = v;
-    if (id == VZ_CP0_STATUS || id == VZ_CP0_ENTRYHI)
-        vz_cpu_update_mode(c);
+    vz_cpu_update_mode(c);
     vz_cpu_timer_update(c, 0);
     c->irq_check = 1, c->stop_at = 0;
 }
@@ -634,8 +751,8 @@ static int virt_copy(vz_cpu *c, uint64_t va, void *buf, const void *src, size_t 
     const uint8_t *s = src;
     while (n) {
         uint64_t pa;
-        int e, r;
-        if (vz_cpu_translate(c, va, b ? ACC_LOAD : ACC_STORE, &pa, &e, &r) != 0)
+        xlate_fault f;
+        if (vz_cpu_translate(c, va, b ? ACC_LOAD : ACC_STORE, &pa, &f) != 0)
             return -1;
         size_t avail;
         uint8_t *p = vz_mem_ptr(c->mem, pa, &avail);

@@ -24,7 +24,7 @@ typedef struct vz_cpu vz_cpu;
 
 /* CP0 register identifiers from sim/cp0/cp0regs.def: VZ_CP0_STATUS, ... */
 typedef enum vz_cp0_id {
-#define CP0(id, name, reg, sel, bits, mask, reset) VZ_CP0_##id,
+#define CP0(id, name, reg, sel, bits, mask, reset, ctx) VZ_CP0_##id,
 #include "sim/cp0/cp0regs.def"
 #undef CP0
     VZ_CP0_COUNT_
@@ -74,6 +74,7 @@ typedef struct vz_cpu_config {
     void *uhi_stdout;       /* FILE* for UHI fd 1 and 2 (NULL: stdout / stderr) */
     void *uhi_stderr;
     unsigned tlb_entries;   /* root TLB entries, 1..64 (0: 64); Config1.MMUSize-1 */
+    unsigned guest_tlb_entries; /* guest TLB entries, 1..64 (0: 64); Guest.Config1 */
 } vz_cpu_config;
 
 /* Create a core attached to mem (borrowed), in the architectural reset state
@@ -99,6 +100,10 @@ void vz_cpu_set_pc(vz_cpu *c, uint64_t pc);
 uint64_t vz_cpu_get_gpr(const vz_cpu *c, unsigned r);
 void vz_cpu_set_gpr(vz_cpu *c, unsigned r, uint64_t v);
 uint64_t vz_cpu_get_cp0(const vz_cpu *c, vz_cp0_id id);
+/* The VZ guest context's copy of id (0 for root-only registers). */
+uint64_t vz_cpu_get_guest_cp0(const vz_cpu *c, vz_cp0_id id);
+/* In guest mode now? (GuestCtl0.GM = 1, Root.Status.EXL = ERL = 0) */
+int vz_cpu_in_guest(const vz_cpu *c);
 /* Set a CP0 register as hardware would (no write mask): for boards and tests. */
 void vz_cpu_set_cp0(vz_cpu *c, vz_cp0_id id, uint64_t v);
 

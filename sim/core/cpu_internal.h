@@ -49,6 +49,7 @@ struct vz_cpu {
     uint8_t slot;              /* state of the NEXT instruction: 0, 1 delay, 2 forbidden */
     uint8_t kernel;            /* cached: kernel mode */
     uint8_t irq_check;         /* re-evaluate interrupts before the next instruction */
+    int8_t last_exc;           /* ExcCode of the last exception entered (for traces) */
     vz_stop stop;
     uint64_t insns;            /* retired instructions */
     uint64_t run_until;        /* insns value of the next timer event */
@@ -63,8 +64,12 @@ struct vz_cpu {
     uint64_t llval;
     uint8_t llbit;
 
-    /* CP0 */
+    /* CP0: the root context, the VZ guest context and the active one */
+    uint64_t *cx;              /* c->gcp0 in guest mode, else c->cp0 */
+    uint8_t guest;             /* guest mode: GuestCtl0.GM && !Root.EXL && !Root.ERL */
     uint64_t cp0[VZ_CP0_COUNT_];
+    uint64_t gcp0[VZ_CP0_COUNT_];
+    uint32_t grand_seed, grand_prev;
     int8_t cp0_index[32][8];   /* (reg, sel) -> vz_cp0_id, -1 if absent */
     uint64_t count_stamp;      /* insns when cp0[COUNT] was last written */
     uint32_t ext_irq;          /* external interrupt lines IP2..IP7 (bits 10..15) */
@@ -86,18 +91,78 @@ struct vz_cpu {
     vz_retire_info ri;         /* being filled by the tracing loop */
 
     vz_tlb tlb;                /* root TLB (large: keep last) */
+    vz_tlb gtlb;               /* guest TLB */
 };
 
+/* Where a translation failed: the exception to raise and in which context. */
+typedef struct xlate_fault {
+    int exc;                   /* ExcCode */
+    int refill;                /* TLB miss (refill vector when EXL was 0) */
+    int root;                  /* in guest mode: the GPA -> RPA stage failed (root exception) */
+    uint64_t badva;            /* BadVAddr to report (the GPA for root faults) */
+} xlate_fault;
+
+/* GuestCtl0 fields */
+#define GC0_GM   (1u << 31)
+#define GC0_RI   (1u << 30)
+#define GC0_MC   (1u << 29)
+#define GC0_CP0  (1u << 28)
+#define GC0_AT   (3u << 26)
+#define GC0_GT   (1u << 25)
+#define GC0_CG   (1u << 24)
+#define GC0_CF   (1u << 23)
+#define GC0_SFC2 (1u << 1)
+#define GC0_SFC1 (1u << 0)
+#define GC0X_CGI (1u << 4)
+#define GC0X_FCD (1u << 3)
+enum { GEXC_GPSI = 0, GEXC_GSFC = 1, GEXC_HC = 2, GEXC_GRR = 3, GEXC_GVA = 8,
+       GEXC_GHFC = 9, GEXC_GPA = 10 };
+
+static inline uint32_t vz_gc0(const struct vz_cpu *c) { return (uint32_t)c->cp0[VZ_CP0_GUESTCTL0]; }
+static inline uint8_t vz_guest_id(const struct vz_cpu *c) { return (uint8_t)c->cp0[VZ_CP0_GUESTCTL1]; }
+static inline uint8_t vz_root_id(const struct vz_cpu *c) { return (uint8_t)(c->cp0[VZ_CP0_GUESTCTL1] >> 16); }
+
 /* cpu.c */
+/* An exception raised by the instruction at pc in the current mode: taken in the
+ * guest context in guest mode (RI becomes a GRR exit when GuestCtl0.RI = 1), in the
+ * root context otherwise. */
 void vz_cpu_exception(vz_cpu *c, uint64_t pc, int code, int slot, uint64_t badva,
                       int has_badva, int refill);
-int vz_cpu_translate(vz_cpu *c, uint64_t va, int acc, uint64_t *pa, int *exc,
-                     int *refill);
+/* A root exception (from either mode). In guest mode it is an exit: gexc >= 0 sets
+ * GuestCtl0.GExcCode. */
+void vz_cpu_root_exception(vz_cpu *c, uint64_t pc, int code, int slot, uint64_t badva,
+                           int has_badva, int refill, int gexc);
+/* Guest exit with Cause.ExcCode = GE (27) and GuestCtl0.GExcCode = gexc. */
+void vz_cpu_guest_exit(vz_cpu *c, uint64_t pc, int slot, int gexc);
+/* Translate va for the current mode (two stages in guest mode). 0, or -1 with *f. */
+int vz_cpu_translate(vz_cpu *c, uint64_t va, int acc, uint64_t *pa, xlate_fault *f);
+/* Raise the exception a failed translation describes. */
+void vz_cpu_fault(vz_cpu *c, uint64_t pc, int slot, const xlate_fault *f);
 void vz_cpu_flush_stlb(vz_cpu *c);
 uint64_t vz_cpu_mfc0(vz_cpu *c, vz_cp0_id id);
 void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v, int is64);
 unsigned vz_cpu_random(vz_cpu *c);
-void vz_cpu_tlb_op(vz_cpu *c, unsigned id);
+uint64_t vz_cp0_write_value(vz_cpu *c, uint64_t *cp0, vz_cp0_id id, uint64_t v, int is64,
+                            unsigned tlb_n);
+int vz_cp0_in_guest(vz_cp0_id id);
+int vz_cp0_bits(vz_cp0_id id);
+
+/* vz.c */
+void vz_guest_reset(vz_cpu *c);
+uint64_t vz_guest_count(const vz_cpu *c);
+unsigned vz_guest_random(vz_cpu *c);
+/* TLB instruction id (VZ_I_TLB*) in the current mode; returns 0, or -1 after raising
+ * an exception/exit. */
+int vz_tlb_instruction(vz_cpu *c, unsigned id, uint64_t pc, int slot);
+/* MFC0/DMFC0/MTC0/DMTC0 executed in guest mode (CP0 usability already checked).
+ * Returns 1 when rt must be written with *val, 0 when done, -1 after an exit. */
+int vz_guest_cp0_move(vz_cpu *c, unsigned insn, uint32_t w, uint64_t rtval, uint64_t *val,
+                      uint64_t pc, int slot);
+/* MFGC0/DMFGC0/MTGC0/DMTGC0 in root mode: 1 when rt must be written with *val. */
+int vz_root_gcp0_move(vz_cpu *c, unsigned insn, uint32_t w, uint64_t rtval, uint64_t *val);
+/* Guest interrupt state: recompute Guest.Cause.IP7..2 and take a guest interrupt if
+ * one is pending and enabled. Returns 1 when taken. */
+int vz_guest_check_interrupt(vz_cpu *c);
 void vz_cpu_update_mode(vz_cpu *c);
 dpage *vz_cpu_dpage_get(vz_cpu *c, uint64_t pa_page, const uint8_t *host);
 void vz_cpu_code_written(vz_cpu *c, uint64_t pa, unsigned size);

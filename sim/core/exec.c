@@ -36,7 +36,7 @@ static int data_slow(vz_cpu *c, uint64_t va, unsigned size, int acc, uint64_t *v
                      uint64_t pc, int slot)
 {
     uint64_t pa;
-    int exc, refill;
+    xlate_fault f;
     uint64_t off = va & 4095;
     if (off + size > 4096) {
         /* misaligned access crossing a page: byte by byte (R6 permits misaligned
@@ -53,8 +53,8 @@ static int data_slow(vz_cpu *c, uint64_t va, unsigned size, int acc, uint64_t *v
             *val = v;
         return 0;
     }
-    if (vz_cpu_translate(c, va, acc, &pa, &exc, &refill) != 0) {
-        vz_cpu_exception(c, pc, exc, slot, va, 1, refill);
+    if (vz_cpu_translate(c, va, acc, &pa, &f) != 0) {
+        vz_cpu_fault(c, pc, slot, &f);
         return -1;
     }
     size_t avail;
@@ -82,7 +82,10 @@ static int data_slow(vz_cpu *c, uint64_t va, unsigned size, int acc, uint64_t *v
     int r = acc == ACC_STORE ? vz_mem_store(c->mem, pa, size, *val)
                              : vz_mem_load(c->mem, pa, size, val);
     if (r != 0) {
-        vz_cpu_exception(c, pc, VZ_EXC_DBE, slot, 0, 0, 0);
+        /* nothing at that physical address: a bus error, always a root
+         * exception (vz-facts §10 #14 leaves guest routing open; root is the
+         * one that mapped the address) */
+        vz_cpu_root_exception(c, pc, VZ_EXC_DBE, slot, 0, 0, 0, -1);
         return -1;
     }
     return 0;
@@ -117,21 +120,17 @@ static ALWAYS_INLINE int store(vz_cpu *c, uint64_t va, unsigned size, uint64_t v
 static dpage *fetch_slow(vz_cpu *c, uint64_t pc, int slot)
 {
     uint64_t pa;
-    int exc, refill;
-    if (vz_cpu_translate(c, pc, ACC_FETCH, &pa, &exc, &refill) != 0) {
-        vz_cpu_exception(c, pc, exc, slot, pc, 1, refill);
+    xlate_fault f;
+    if (vz_cpu_translate(c, pc, ACC_FETCH, &pa, &f) != 0) {
+        vz_cpu_fault(c, pc, slot, &f);
         return NULL;
     }
     size_t avail;
     uint64_t pa_page = pa & ~(uint64_t)4095;
     uint8_t *host = vz_mem_ptr(c->mem, pa_page, &avail);
-    if (!host || avail < 4096) {
-        vz_cpu_exception(c, pc, VZ_EXC_IBE, slot, 0, 0, 0);
-        return NULL;
-    }
-    dpage *p = vz_cpu_dpage_get(c, pa_page, host);
+    dpage *p = host && avail >= 4096 ? vz_cpu_dpage_get(c, pa_page, host) : NULL;
     if (!p) {
-        vz_cpu_exception(c, pc, VZ_EXC_IBE, slot, 0, 0, 0);
+        vz_cpu_root_exception(c, pc, VZ_EXC_IBE, slot, 0, 0, 0, -1);
         return NULL;
     }
     c->itlb[(pc >> 12) & (STLB_SIZE - 1)].vpage = pc >> 12;
@@ -181,21 +180,29 @@ static inline int add32_overflows(uint64_t a, uint64_t b)
     return s != (int32_t)s;
 }
 
-/* RDHWR (QEMU: allowed in kernel mode or when HWREna has the register's bit). */
+/* RDHWR (QEMU: allowed in kernel mode or when HWREna has the register's bit),
+ * from the current context: in guest mode the guest's HWREna, EBase, UserLocal
+ * and Count. Returns 0, -1 for Reserved Instruction, 1 for a GPSI exit (CC while
+ * GuestCtl0.GT = 0: the guest timer is root's; vz-facts §3.3). */
 static int rdhwr(vz_cpu *c, unsigned reg, unsigned sel, uint64_t *v)
 {
+    const uint64_t *cx = c->cx;
     if (sel != 0)
         return -1;
-    if (!c->kernel && !((c->cp0[VZ_CP0_HWRENA] >> reg) & 1))
+    if (!c->kernel && !((cx[VZ_CP0_HWRENA] >> reg) & 1))
         return -1;
     switch (reg) {
-    case 0: *v = c->cp0[VZ_CP0_EBASE] & 0x3ff; return 0;      /* CPUNum */
+    case 0: *v = cx[VZ_CP0_EBASE] & 0x3ff; return 0;          /* CPUNum */
     case 1: *v = 32; return 0;  /* SYNCI_Step: 32 (QEMU's I6400; any step <= the line works) */
-    case 2: *v = sx32(vz_cpu_count(c)); return 0;              /* CC */
+    case 2:                                                     /* CC */
+        if (c->guest && !(vz_gc0(c) & GC0_GT))
+            return 1;
+        *v = sx32(c->guest ? vz_guest_count(c) : vz_cpu_count(c));
+        return 0;
     case 3: *v = 2; return 0;                                   /* CCRes: Count every 2 */
-    case 5: *v = (c->cp0[VZ_CP0_CONFIG5] >> 13) & 1; return 0;  /* XNP (R6) */
+    case 5: *v = (cx[VZ_CP0_CONFIG5] >> 13) & 1; return 0;     /* XNP (R6) */
     case 29:                                                    /* ULR */
-        *v = c->cp0[VZ_CP0_USERLOCAL];
+        *v = cx[VZ_CP0_USERLOCAL];
         return 0;
     default:
         return -1;
@@ -245,7 +252,7 @@ static int rdhwr(vz_cpu *c, unsigned reg, unsigned sel, uint64_t *v)
     do {                                                               \
         MEMTRACE(va, sz, 0);                                           \
         if (load(c, (va), (sz), &(dst), pc, slot != 0)) {              \
-            if (trace) c->ri.exception = (int8_t)((c->cp0[VZ_CP0_CAUSE] >> 2) & 31); \
+            if (trace) c->ri.exception = c->last_exc;                 \
             goto out;                                                  \
         }                                                              \
     } while (0)
@@ -253,7 +260,7 @@ static int rdhwr(vz_cpu *c, unsigned reg, unsigned sel, uint64_t *v)
     do {                                                               \
         MEMTRACE(va, sz, 1);                                           \
         if (store(c, (va), (sz), (val), pc, slot != 0)) {              \
-            if (trace) c->ri.exception = (int8_t)((c->cp0[VZ_CP0_CAUSE] >> 2) & 31); \
+            if (trace) c->ri.exception = c->last_exc;                 \
             goto out;                                                  \
         }                                                              \
     } while (0)
@@ -279,12 +286,29 @@ static int rdhwr(vz_cpu *c, unsigned reg, unsigned sel, uint64_t *v)
 #define B21 (pc + 4 + (uint64_t)(((int64_t)((w & 0x1fffff) ^ 0x100000) - 0x100000) * 4))
 #define B26 (pc + 4 + (uint64_t)(((int64_t)((w & 0x3ffffff) ^ 0x2000000) - 0x2000000) * 4))
 #define OFF9 ((int64_t)((((w >> 7) & 0x1ff) ^ 0x100)) - 0x100)
+/* CP0 usable in the current context (kernel mode or Status.CU0), else
+ * Coprocessor Unusable (CE = 0) in that context; in guest mode then the root layer:
+ * GuestCtl0.CP0 = 0 makes every guest CP0 instruction exit with GPSI (onion model,
+ * vz-facts §1.3; [M] §10 #2). */
 #define REQUIRE_CP0()                                                  \
     do {                                                               \
-        if (!c->kernel && !(c->cp0[VZ_CP0_STATUS] & (1u << 28))) {     \
-            c->cp0[VZ_CP0_CAUSE] &= ~(uint64_t)(3u << 28);             \
+        REQUIRE_CP0_CTX();                                             \
+        if (c->guest && !(vz_gc0(c) & GC0_CP0))                        \
+            EXIT(GEXC_GPSI);                                           \
+    } while (0)
+#define REQUIRE_CP0_CTX()                                              \
+    do {                                                               \
+        if (!c->kernel && !(c->cx[VZ_CP0_STATUS] & (1u << 28))) {      \
+            c->cx[VZ_CP0_CAUSE] &= ~(uint64_t)(3u << 28);              \
             EXC(VZ_EXC_CPU);                                           \
         }                                                              \
+    } while (0)
+/* guest exit (GE) with GExcCode g; the instruction is not performed */
+#define EXIT(g)                                                        \
+    do {                                                               \
+        vz_cpu_guest_exit(c, pc, slot != 0, (g));                      \
+        if (trace) c->ri.exception = VZ_EXC_GE;                        \
+        goto out;                                                      \
     } while (0)
 
 static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
@@ -311,7 +335,7 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
     } else {
         dp = fetch_slow(c, pc, slot != 0);
         if (!dp) {
-            if (trace) c->ri.exception = (int8_t)((c->cp0[VZ_CP0_CAUSE] >> 2) & 31);
+            if (trace) c->ri.exception = c->last_exc;
             return;
         }
     }
@@ -345,6 +369,14 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         break;
     case VZ_I_CACHE:
         REQUIRE_CP0();
+        /* guest CACHE: Index-type ops (op bits 20:18 = 0..3) need
+         * GuestCtl0Ext.CGI, Hit-type ops (4..7) GuestCtl0.CG (vz-facts §2.2, §2.3,
+         * §3.3) */
+        if (c->guest) {
+            unsigned type = (vz_f_rt(w) >> 2) & 7;
+            if (type < 4 ? !(c->cp0[VZ_CP0_GUESTCTL0EXT] & GC0X_CGI) : !(vz_gc0(c) & GC0_CG))
+                EXIT(GEXC_GPSI);
+        }
         break;
 
     /* ---- shifts ---- */
@@ -599,9 +631,10 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         c->llval = v;
         c->llbit = 1;
         {
-            uint64_t pa; int e, r;
-            if (vz_cpu_translate(c, va, ACC_LOAD, &pa, &e, &r) == 0)
-                c->cp0[VZ_CP0_LLADDR] = (pa >> 4) & 0xfffffffffull;
+            uint64_t pa;
+            xlate_fault f;
+            if (vz_cpu_translate(c, va, ACC_LOAD, &pa, &f) == 0)
+                c->cx[VZ_CP0_LLADDR] = (pa >> 4) & 0xfffffffffull;
         }
         SETT(v);
         break;
@@ -622,10 +655,11 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
             }
         } else {
             /* a failing SC still checks its address like a store */
-            uint64_t pa; int e, r;
-            if (vz_cpu_translate(c, va, ACC_STORE, &pa, &e, &r) != 0) {
-                vz_cpu_exception(c, pc, e, slot != 0, va, 1, r);
-                if (trace) c->ri.exception = (int8_t)e;
+            uint64_t pa;
+            xlate_fault f;
+            if (vz_cpu_translate(c, va, ACC_STORE, &pa, &f) != 0) {
+                vz_cpu_fault(c, pc, slot != 0, &f);
+                if (trace) c->ri.exception = c->last_exc;
                 goto out;
             }
         }
@@ -730,35 +764,47 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         break;
     case VZ_I_RDHWR: {
         uint64_t v;
-        if (rdhwr(c, vz_f_rd(w), (w >> 6) & 7, &v) != 0)
+        int r = rdhwr(c, vz_f_rd(w), (w >> 6) & 7, &v);
+        if (r > 0)
+            EXIT(GEXC_GPSI);
+        if (r < 0)
             EXC(VZ_EXC_RI);
         SETT(v);
         break;
     }
 
     /* ---- CP0 ---- */
-    case VZ_I_MFC0: case VZ_I_DMFC0: {
+    case VZ_I_MFC0: case VZ_I_DMFC0: case VZ_I_MTC0: case VZ_I_DMTC0: {
         REQUIRE_CP0();
+        if (c->guest) {
+            uint64_t v;
+            int r = vz_guest_cp0_move(c, d->id, w, RT, &v, pc, slot != 0);
+            if (r < 0) {
+                if (trace) c->ri.exception = VZ_EXC_GE;
+                goto out;
+            }
+            if (r > 0)
+                SETT(v);
+            break;
+        }
         int id = c->cp0_index[vz_f_rd(w)][w & 7];
+        if (d->id == VZ_I_MTC0 || d->id == VZ_I_DMTC0) {
+            if (id >= 0)
+                vz_cpu_mtc0(c, (vz_cp0_id)id, d->id == VZ_I_MTC0 ? sx32(RT) : RT,
+                            d->id == VZ_I_DMTC0);
+            break;
+        }
         uint64_t v = id < 0 ? 0 : vz_cpu_mfc0(c, (vz_cp0_id)id);
         if (d->id == VZ_I_MFC0 && (id == VZ_CP0_ENTRYLO0 || id == VZ_CP0_ENTRYLO1))
             v = (v & 0x3fffffffu) | ((v >> 62) << 30);   /* RI/XI in bits 31:30 */
         SETT(d->id == VZ_I_MFC0 ? sx32(v) : v);
         break;
     }
-    case VZ_I_MTC0: case VZ_I_DMTC0: {
-        REQUIRE_CP0();
-        int id = c->cp0_index[vz_f_rd(w)][w & 7];
-        if (id >= 0)
-            vz_cpu_mtc0(c, (vz_cp0_id)id, d->id == VZ_I_MTC0 ? sx32(RT) : RT,
-                        d->id == VZ_I_DMTC0);
-        break;
-    }
     case VZ_I_DI: case VZ_I_EI: {
         REQUIRE_CP0();
-        uint64_t st = c->cp0[VZ_CP0_STATUS];
+        uint64_t st = c->cx[VZ_CP0_STATUS];
         SETT(sx32(st));
-        c->cp0[VZ_CP0_STATUS] = d->id == VZ_I_EI ? (st | 1) : (st & ~(uint64_t)1);
+        c->cx[VZ_CP0_STATUS] = d->id == VZ_I_EI ? (st | 1) : (st & ~(uint64_t)1);
         c->irq_check = 1, c->stop_at = 0;
         break;
     }
@@ -769,13 +815,17 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         break;
     case VZ_I_ERET: case VZ_I_ERETNC: {
         REQUIRE_CP0();
-        uint64_t st = c->cp0[VZ_CP0_STATUS];
+        /* in guest mode the guest's own ERET (guest Status/EPC); in root mode an
+         * ERET with GuestCtl0.GM = 1 enters guest mode (vz-facts §1.2) */
+        int was_guest = c->guest;
+        uint64_t *cx = c->cx;
+        uint64_t st = cx[VZ_CP0_STATUS];
         if (st & 4) {
-            next = c->cp0[VZ_CP0_ERROREPC];
-            c->cp0[VZ_CP0_STATUS] = st & ~(uint64_t)4;
+            next = cx[VZ_CP0_ERROREPC];
+            cx[VZ_CP0_STATUS] = st & ~(uint64_t)4;
         } else {
-            next = c->cp0[VZ_CP0_EPC];
-            c->cp0[VZ_CP0_STATUS] = st & ~(uint64_t)2;
+            next = cx[VZ_CP0_EPC];
+            cx[VZ_CP0_STATUS] = st & ~(uint64_t)2;
         }
         if (d->id == VZ_I_ERET) {
             c->llbit = 0;
@@ -783,10 +833,21 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         }
         vz_cpu_update_mode(c);
         if (trace) c->ri.taken = 1;
+        /* GuestCtl0.MC: the guest's change of its own EXL/ERL by ERET is a mode
+         * change that exits to root as GHFC, resuming at the ERET target
+         * (vz-facts §3.4 "trace guest mode changes"; [D]) */
+        if (was_guest && (vz_gc0(c) & GC0_MC) && !(c->cp0[VZ_CP0_GUESTCTL0EXT] & GC0X_FCD)) {
+            c->pc = next;
+            vz_cpu_guest_exit(c, next, 0, GEXC_GHFC);
+            if (trace) c->ri.exception = VZ_EXC_GE;
+            goto out;
+        }
         break;
     }
     case VZ_I_WAIT:
         REQUIRE_CP0();
+        if (c->guest)
+            EXIT(GEXC_GPSI);     /* root emulates the guest's idle (vz-facts §3.3) */
         /* Sleep until an interrupt is pending. With only the timer as a source in
          * functional mode, skip ahead to the Count = Compare match. */
         {
@@ -814,22 +875,46 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
     case VZ_I_TLBR: case VZ_I_TLBWI: case VZ_I_TLBINV: case VZ_I_TLBINVF:
     case VZ_I_TLBWR: case VZ_I_TLBP:
         REQUIRE_CP0();
-        vz_cpu_tlb_op(c, d->id);
+        if (vz_tlb_instruction(c, d->id, pc, slot != 0) != 0) {
+            if (trace) c->ri.exception = c->last_exc;
+            goto out;
+        }
         break;
 
-    /* VZ instructions arrive with the VZ work (Config3.VZ = 0 until then): the
-     * decoder knows them and the executor raises Reserved Instruction. */
+    /* Root-only VZ instructions. In guest mode the guest context has no VZ
+     * (Guest.Config3.VZ = 0): Reserved Instruction in the guest after its own CP0
+     * usability check (vz-facts §4.2), or a GRR exit when GuestCtl0.RI = 1. */
     case VZ_I_TLBGR: case VZ_I_TLBGWI:
     case VZ_I_TLBGINV: case VZ_I_TLBGINVF: case VZ_I_TLBGWR: case VZ_I_TLBGP:
-    case VZ_I_MFGC0: case VZ_I_DMFGC0: case VZ_I_MTGC0: case VZ_I_DMTGC0:
+        REQUIRE_CP0_CTX();
+        if (c->guest)
+            EXC(VZ_EXC_RI);
+        vz_tlb_instruction(c, d->id, pc, slot != 0);
+        break;
+    case VZ_I_MFGC0: case VZ_I_DMFGC0: case VZ_I_MTGC0: case VZ_I_DMTGC0: {
+        REQUIRE_CP0_CTX();
+        if (c->guest)
+            EXC(VZ_EXC_RI);
+        uint64_t v;
+        if (vz_root_gcp0_move(c, d->id, w, RT, &v))
+            SETT(v);
+        break;
+    }
+    /* HYPCALL (vz-facts §4.2): in guest kernel mode an exit with GExcCode HC and
+     * EPC = the HYPCALL; in guest user mode Coprocessor Unusable in the guest, as
+     * for any COP0-space instruction ([M] §10 #12); in root mode there is no
+     * hypervisor to call: Reserved Instruction ([M] §10 #12). */
     case VZ_I_HYPCALL:
-        EXC(VZ_EXC_RI);
+        if (!c->guest)
+            EXC(VZ_EXC_RI);
+        REQUIRE_CP0_CTX();
+        EXIT(GEXC_HC);
 
     default: {
         const vz_insn_info *r = &vz_insn_table[d->id == VZ_I_COUNT ? 0 : d->id];
         if (r->flags & (VZ_F_CPU1 | VZ_F_CPU2)) {
-            c->cp0[VZ_CP0_CAUSE] = (c->cp0[VZ_CP0_CAUSE] & ~(uint64_t)(3u << 28)) |
-                                   ((uint64_t)((r->flags & VZ_F_CPU1) ? 1 : 2) << 28);
+            c->cx[VZ_CP0_CAUSE] = (c->cx[VZ_CP0_CAUSE] & ~(uint64_t)(3u << 28)) |
+                                  ((uint64_t)((r->flags & VZ_F_CPU1) ? 1 : 2) << 28);
             EXC(VZ_EXC_CPU);
         }
         EXC(VZ_EXC_RI);
