@@ -58,10 +58,12 @@ typedef struct vz_retire_info {
     uint8_t  in_slot;      /* 1 delay slot, 2 forbidden slot */
     uint64_t gpr_value;    /* new value of gpr_written */
     uint64_t mem_addr;     /* virtual address of the memory access, if any */
+    uint64_t mem_pa;       /* its physical address (after both stages in guest mode) */
     uint8_t  mem_size;     /* 0: no memory access */
     uint8_t  mem_write;
     uint8_t  taken;        /* branch taken */
     int8_t   exception;    /* ExcCode raised by this instruction, -1 if none */
+    uint8_t  guest;        /* executed in guest mode */
 } vz_retire_info;
 
 typedef void (*vz_retire_fn)(void *opaque, const vz_retire_info *ri);
@@ -104,6 +106,11 @@ uint64_t vz_cpu_get_cp0(const vz_cpu *c, vz_cp0_id id);
 uint64_t vz_cpu_get_guest_cp0(const vz_cpu *c, vz_cp0_id id);
 /* In guest mode now? (GuestCtl0.GM = 1, Root.Status.EXL = ERL = 0) */
 int vz_cpu_in_guest(const vz_cpu *c);
+
+/* Read TLB entry i of the root TLB (guest = 0) or the guest TLB (guest = 1) as
+ * TLBR would present it, with its GuestID. Returns -1 when i is out of range. */
+int vz_cpu_read_tlb(const vz_cpu *c, int guest, unsigned i, uint64_t *entryhi,
+                    uint64_t *pagemask, uint64_t *lo0, uint64_t *lo1, unsigned *guestid);
 /* Set a CP0 register as hardware would (no write mask): for boards and tests. */
 void vz_cpu_set_cp0(vz_cpu *c, vz_cp0_id id, uint64_t v);
 

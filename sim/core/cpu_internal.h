@@ -50,6 +50,7 @@ struct vz_cpu {
     uint8_t kernel;            /* cached: kernel mode */
     uint8_t irq_check;         /* re-evaluate interrupts before the next instruction */
     int8_t last_exc;           /* ExcCode of the last exception entered (for traces) */
+    uint64_t last_pa;          /* physical address of the last data access (traces) */
     vz_stop stop;
     uint64_t insns;            /* retired instructions */
     uint64_t run_until;        /* insns value of the next timer event */

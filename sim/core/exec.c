@@ -62,6 +62,7 @@ static int data_slow(vz_cpu *c, uint64_t va, unsigned size, int acc, uint64_t *v
     if (host && avail >= 4096) {
         stlb_entry *e = &c->stlb[acc][(va >> 12) & (STLB_SIZE - 1)];
         int code_page = acc == ACC_STORE && c->dpages[((pa >> DPAGE_SHIFT)) % DPAGE_BUCKETS];
+        c->last_pa = pa;
         if (code_page) {
             /* keep decoded instructions coherent: no fast path for this page */
             vz_cpu_code_written(c, pa, size);
@@ -79,6 +80,7 @@ static int data_slow(vz_cpu *c, uint64_t va, unsigned size, int acc, uint64_t *v
         }
         return 0;
     }
+    c->last_pa = pa;
     int r = acc == ACC_STORE ? vz_mem_store(c->mem, pa, size, *val)
                              : vz_mem_load(c->mem, pa, size, val);
     if (r != 0) {
@@ -92,10 +94,12 @@ static int data_slow(vz_cpu *c, uint64_t va, unsigned size, int acc, uint64_t *v
 }
 
 static ALWAYS_INLINE int load(vz_cpu *c, uint64_t va, unsigned size, uint64_t *val,
-                              uint64_t pc, int slot)
+                              uint64_t pc, int slot, const int trace)
 {
     stlb_entry *e = &c->stlb[ACC_LOAD][(va >> 12) & (STLB_SIZE - 1)];
     if (likely(e->vpage == va >> 12 && (va & 4095) + size <= 4096)) {
+        if (trace)
+            c->last_pa = e->pa | (va & 4095);
         uint64_t v = 0;
         memcpy(&v, e->host + (va & 4095), size);
         *val = v;
@@ -105,10 +109,12 @@ static ALWAYS_INLINE int load(vz_cpu *c, uint64_t va, unsigned size, uint64_t *v
 }
 
 static ALWAYS_INLINE int store(vz_cpu *c, uint64_t va, unsigned size, uint64_t val,
-                               uint64_t pc, int slot)
+                               uint64_t pc, int slot, const int trace)
 {
     stlb_entry *e = &c->stlb[ACC_STORE][(va >> 12) & (STLB_SIZE - 1)];
     if (likely(e->vpage == va >> 12 && (va & 4095) + size <= 4096)) {
+        if (trace)
+            c->last_pa = e->pa | (va & 4095);
         memcpy(e->host + (va & 4095), &val, size);
         return 0;
     }
@@ -251,7 +257,7 @@ static int rdhwr(vz_cpu *c, unsigned reg, unsigned sel, uint64_t *v)
 #define LOAD(va, sz, dst)                                              \
     do {                                                               \
         MEMTRACE(va, sz, 0);                                           \
-        if (load(c, (va), (sz), &(dst), pc, slot != 0)) {              \
+        if (load(c, (va), (sz), &(dst), pc, slot != 0, trace)) {       \
             if (trace) c->ri.exception = c->last_exc;                 \
             goto out;                                                  \
         }                                                              \
@@ -259,7 +265,7 @@ static int rdhwr(vz_cpu *c, unsigned reg, unsigned sel, uint64_t *v)
 #define STORE(va, sz, val)                                             \
     do {                                                               \
         MEMTRACE(va, sz, 1);                                           \
-        if (store(c, (va), (sz), (val), pc, slot != 0)) {              \
+        if (store(c, (va), (sz), (val), pc, slot != 0, trace)) {       \
             if (trace) c->ri.exception = c->last_exc;                 \
             goto out;                                                  \
         }                                                              \
@@ -322,6 +328,7 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         c->ri.pc = pc;
         c->ri.exception = -1;
         c->ri.in_slot = (uint8_t)slot;
+        c->ri.guest = c->guest;
     }
     if (unlikely(pc & 3)) {
         vz_cpu_exception(c, pc, VZ_EXC_ADEL, slot != 0, pc, 1, 0);
@@ -939,6 +946,8 @@ static vz_stop run_loop(vz_cpu *c, uint64_t end, const int trace)
         if (trace) {
             while (c->insns < c->stop_at) {
                 step(c, 1);
+                if (c->ri.mem_size)
+                    c->ri.mem_pa = c->last_pa;
                 c->retire_fn(c->retire_opaque, &c->ri);
             }
         } else {

@@ -78,6 +78,18 @@ int vz_cpu_in_guest(const vz_cpu *c)
     return c->guest;
 }
 
+int vz_cpu_read_tlb(const vz_cpu *c, int guest, unsigned i, uint64_t *entryhi,
+                    uint64_t *pagemask, uint64_t *lo0, uint64_t *lo1, unsigned *guestid)
+{
+    const vz_tlb *t = guest ? &c->gtlb : &c->tlb;
+    if (i >= t->n)
+        return -1;
+    uint16_t gid;
+    vz_tlb_read(t, i, entryhi, pagemask, lo0, lo1, &gid);
+    *guestid = gid;
+    return 0;
+}
+
 /* ---------------- TLB instructions ---------------- */
 
 static void tlb_read_into(vz_tlb *t, uint64_t *cp0, unsigned idx, uint16_t *gid)
