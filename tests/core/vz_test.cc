@@ -277,4 +277,189 @@ TEST(Vz, GuestTlbWriteAndTwoStageTranslation)   // §6.1, §6.2 with AT = 3
     EXPECT_EQ(v, 0x77u);
 }
 
+
+TEST(Vz, GuestStatusCu1ChangeExitsWithGsfc)   // §3.1 GSFC, §3.4
+{
+    NEED_AS();
+    Hv m;
+    // guest sets Status.CU1 (bit 29): a root-sensitive field
+    m.guest("mfc0 $3, $12, 0\n lui $4, 0x2000\n or $3, $3, $4\n mtc0 $3, $12, 0\n nop");
+    m.program(root_setup(kGmCp0));
+    vz_cpu_run(m.cpu, 100);
+    EXPECT_EQ(m.exccode(), 27u);
+    EXPECT_EQ(m.gexccode(), 1u);                           // GSFC
+    EXPECT_EQ(m.cp0(VZ_CP0_EPC), kGuestCode + 12);
+    EXPECT_FALSE(m.gcp0(VZ_CP0_STATUS) & (1u << 29));      // not performed (§3.2)
+}
+
+TEST(Vz, Sfc1LetsTheGuestChangeCu1WithoutExit)   // §2.2 SFC1
+{
+    NEED_AS();
+    Hv m;
+    m.guest("mfc0 $3, $12, 0\n lui $4, 0x2000\n or $3, $3, $4\n mtc0 $3, $12, 0\n hypcall\n nop");
+    std::string s = root_setup(kGmCp0);
+    // set SFC1 (bit 0) in GuestCtl0 too
+    s.replace(s.find("or $6, $6, $7\n"), 14, "or $6, $6, $7\n ori $6, $6, 1\n");
+    m.program(s);
+    vz_cpu_run(m.cpu, 100);
+    EXPECT_EQ(m.gexccode(), 2u);                           // reached the HYPCALL
+}
+
+TEST(Vz, ModeChangeTrapExitsWithGhfcAfterTheGuestException)   // §2.2 MC, §3.1 GHFC, §3.4
+{
+    NEED_AS();
+    Hv m;
+    m.guest("syscall\n nop");
+    m.program(root_setup("0xb000"));                       // GM | MC | CP0
+    vz_cpu_run(m.cpu, 100);
+    EXPECT_EQ(m.exccode(), 27u);
+    EXPECT_EQ(m.gexccode(), 9u);                           // GHFC
+    EXPECT_EQ((m.gcp0(VZ_CP0_CAUSE) >> 2) & 31, 8u);       // the change already happened
+    EXPECT_TRUE(m.gcp0(VZ_CP0_STATUS) & 2);
+    EXPECT_EQ(m.cp0(VZ_CP0_EPC), 0xffffffffbfc00380ull);   // resume at the guest vector
+}
+
+TEST(Vz, FieldChangeDisableSuppressesGhfc)   // §2.3 FCD
+{
+    NEED_AS();
+    Hv m;
+    m.guest("syscall\n nop");
+    std::string s = "ori $9, $0, 0x8\n mtc0 $9, $11, 4\n" + root_setup("0xb000");
+    m.program(s);
+    vz_cpu_run(m.cpu, 100);
+    EXPECT_EQ(m.gexccode(), 10u);                          // no GHFC: the vector fetch faults
+    EXPECT_EQ(m.cp0(VZ_CP0_BADVADDR), 0x1fc00380u);
+}
+
+TEST(Vz, GuestTlbInstructionWithRootControlledMmuExits)   // §2.2 AT, [M] §10 #17
+{
+    NEED_AS();
+    Hv m;
+    m.guest("tlbwi\n nop");
+    // GM | CP0 with AT = 1: clear bit 27 of the reset AT = 3
+    std::string s = root_setup(kGmCp0);
+    s.replace(s.find("or $6, $6, $7\n"), 14, "or $6, $6, $7\n ins $6, $0, 27, 1\n");
+    m.program(s);
+    vz_cpu_run(m.cpu, 100);
+    EXPECT_EQ(m.exccode(), 27u);
+    EXPECT_EQ(m.gexccode(), 0u);
+}
+
+TEST(Vz, CacheHitOpsNeedCgAndIndexOpsNeedCgi)   // §2.2 CG, §2.3 CGI
+{
+    NEED_AS();
+    for (int variant = 0; variant < 4; variant++) {
+        Hv m;
+        // op 0x15 = Hit Writeback Invalidate D (type 5), op 0x01 = Index WB Inv D (type 0)
+        m.guest(variant < 2 ? "cache 0x15, 0($0)\n hypcall\n nop" : "cache 0x01, 0($0)\n hypcall\n nop");
+        std::string bits = variant == 1 ? "0x9100" : kGmCp0;   // CG = bit 24
+        std::string pre = variant == 3 ? "ori $9, $0, 0x10\n mtc0 $9, $11, 4\n" : "";  // CGI
+        m.program(pre + root_setup(bits));
+        vz_cpu_run(m.cpu, 100);
+        unsigned expect = (variant == 1 || variant == 3) ? 2u /* HC: allowed */ : 0u /* GPSI */;
+        EXPECT_EQ(m.gexccode(), expect) << "variant " << variant;
+    }
+}
+
+TEST(Vz, GuestConfigWriteNeedsCf)   // §2.2 CF, §5.3
+{
+    NEED_AS();
+    for (int cf = 0; cf < 2; cf++) {
+        Hv m;
+        m.guest("mfc0 $3, $16, 0\n ins $3, $0, 0, 3\n ori $3, $3, 2\n mtc0 $3, $16, 0\n"
+                "mfc0 $5, $16, 0\n hypcall\n nop");
+        m.program(root_setup(cf ? "0x9080" : kGmCp0));      // CF = bit 23
+        vz_cpu_run(m.cpu, 100);
+        if (cf) {
+            EXPECT_EQ(m.gexccode(), 2u);
+            EXPECT_EQ(m.gpr(5) & 7, 2u);                   // K0 changed by the guest
+        } else {
+            EXPECT_EQ(m.gexccode(), 0u);                   // GPSI
+            EXPECT_EQ(m.cp0(VZ_CP0_EPC), kGuestCode + 12);
+        }
+    }
+}
+
+TEST(Vz, PipPassesARootLineToTheGuest)   // §2.2 PIP
+{
+    NEED_AS();
+    Hv m;
+    m.guest("lui $3, 0x40\n ori $3, $3, 0x401\n mtc0 $3, $12, 0\n ehb\n1: bc 1b");
+    // PIP bit 10 routes root IP2 to guest IP2; root IE stays 0 (no root interrupt)
+    std::string s = root_setup(kGmCp0);
+    s.replace(s.find("or $6, $6, $7\n"), 14, "or $6, $6, $7\n ori $6, $6, 0x400\n");
+    m.program(s);
+    vz_cpu_run(m.cpu, 60);
+    ASSERT_TRUE(vz_cpu_in_guest(m.cpu));
+    vz_cpu_set_irq(m.cpu, 2, 1);
+    vz_cpu_run(m.cpu, 3);
+    EXPECT_EQ((m.gcp0(VZ_CP0_CAUSE) >> 2) & 31, 0u);       // guest interrupt
+    EXPECT_TRUE(m.gcp0(VZ_CP0_CAUSE) & (1u << 10));
+}
+
+TEST(Vz, GuestTimerThroughGuestCompare)   // §2.7, §1.4 guest interrupt
+{
+    NEED_AS();
+    Hv m;
+    // GT = 1: the guest programs its own Compare 20 ticks ahead and waits with IM7|IE
+    m.guest("mfc0 $3, $9, 0\n addiu $3, $3, 20\n mtc0 $3, $11, 0\n"
+            "lui $4, 0x40\n ori $4, $4, 0x8001\n mtc0 $4, $12, 0\n ehb\n1: bc 1b");
+    m.program(root_setup("0x9200"));
+    vz_cpu_run(m.cpu, 300);
+    EXPECT_EQ((m.gcp0(VZ_CP0_CAUSE) >> 2) & 31, 0u);
+    EXPECT_TRUE(m.gcp0(VZ_CP0_CAUSE) & (1u << 30));        // guest TI
+    EXPECT_TRUE(m.gcp0(VZ_CP0_CAUSE) & (1u << 15));        // guest IP7
+    EXPECT_FALSE(m.cp0(VZ_CP0_CAUSE) & (1u << 30));        // root TI untouched
+}
+
+TEST(Vz, GuestTlbRefillIsHandledByTheGuestWithoutAnExit)   // §1.4 guest TLB refill
+{
+    NEED_AS();
+    Hv m;
+    // guest EBase = GVA 0xffffffff80000000 with BEV = 0: its refill handler at +0
+    // (GPA 0 = RPA 0x300000) writes the mapping with TLBWR and returns.
+    auto handler = assemble(
+        "dmfc0 $26, $10\n"                                    // EntryHi (VPN2 of the miss)
+        "ori $27, $0, 0x57\n mtc0 $27, $2\n"                 // EntryLo0: GPA 0x1000
+        "ori $27, $0, 0x1\n mtc0 $27, $3\n tlbwr\n ehb\n eret\n", kGuestCode);
+    std::vector<uint32_t> code = assemble(
+        "mfc0 $5, $12\n ins $5, $0, 22, 1\n ins $5, $0, 2, 1\n mtc0 $5, $12\n ehb\n"  // BEV=ERL=0
+        "lui $6, 0x4\n lw $7, 0($6)\n hypcall\n nop", kGuestCode + 0x400);
+    ASSERT_EQ(vz_mem_write(m.mem, kGuestRpa, handler.data(), handler.size() * 4), 0);
+    ASSERT_EQ(vz_mem_write(m.mem, kGuestRpa + 0x400, code.data(), code.size() * 4), 0);
+    uint32_t magic = 0xabcd;
+    ASSERT_EQ(vz_mem_write(m.mem, 0x301000, &magic, 4), 0);
+    std::string s = root_setup(kGmCp0);
+    s.replace(s.find("lui $5, 0x8000\n"), 15, "lui $5, 0x8000\n ori $5, $5, 0x400\n");
+    m.program(s);
+    vz_cpu_run(m.cpu, 200);
+    EXPECT_EQ(m.gexccode(), 2u);                           // the only exit is the HYPCALL
+    EXPECT_EQ(m.gpr(7), 0xabcdu);
+    EXPECT_EQ((m.gcp0(VZ_CP0_CAUSE) >> 2) & 31, 2u);       // the guest took TLBL itself
+}
+
+TEST(Vz, TlbgInstructionsUseRidAndTlbrLoadsIt)   // §2.4 RID, §4.2, §6.2
+{
+    NEED_AS();
+    Machine m;
+    // root writes a guest TLB entry with TLBGWI (RID = 5), probes it with TLBGP
+    // under RID 5 (hit) and RID 6 (miss), then reads a root entry written under
+    // RID 7 with TLBR and finds RID = 7
+    m.program("lui $2, 0x5\n mtc0 $2, $10, 4\n"                 // RID = 5
+              "lui $3, 0x4\n dmtgc0 $3, $10, 0\n"               // Guest.EntryHi
+              "ori $4, $0, 0x57\n mtgc0 $4, $2, 0\n ori $4, $0, 1\n mtgc0 $4, $3, 0\n"
+              "mtgc0 $0, $5, 0\n mtgc0 $0, $0, 0\n tlbgwi\n ehb\n"
+              "tlbgp\n ehb\n mfgc0 $8, $0, 0\n"                  // hit: Guest.Index = 0
+              "lui $2, 0x6\n mtc0 $2, $10, 4\n ehb\n tlbgp\n ehb\n mfgc0 $9, $0, 0\n"  // miss
+              "lui $2, 0x7\n mtc0 $2, $10, 4\n"
+              "lui $3, 0x8\n dmtc0 $3, $10\n ori $4, $0, 0x57\n mtc0 $4, $2\n"
+              "ori $4, $0, 1\n mtc0 $4, $3\n ori $5, $0, 3\n mtc0 $5, $0\n tlbwi\n"
+              "mtc0 $0, $10, 4\n ehb\n tlbr\n ehb\n mfc0 $10, $10, 4\n"
+              "1: bc 1b");
+    vz_cpu_run(m.cpu, 80);
+    EXPECT_EQ(m.gpr(8), 0u);
+    EXPECT_EQ(m.gpr(9) & 0x80000000u, 0x80000000u);        // P
+    EXPECT_EQ((m.gpr(10) >> 16) & 0xff, 7u);               // TLBR loaded RID
+}
+
 }  // namespace
