@@ -362,13 +362,19 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         c->ri.word = w;
         c->ri.id = d->id == VZ_I_COUNT ? 0 : d->id;
     }
-    if (unlikely(slot) && d->id != VZ_I_COUNT && (vz_insn_table[d->id].flags & VZ_F_CTI))
+    if (unlikely(slot) && d->id != VZ_I_COUNT &&
+        (vz_insn_table[d->id].flags & (VZ_F_CTI | VZ_F_NOSLOT)))
         EXC(VZ_EXC_RI);
 
     switch ((vz_insn_id)d->id) {
     /* ---- no-ops and hints ---- */
     case VZ_I_NOP: case VZ_I_SSNOP: case VZ_I_EHB: case VZ_I_PAUSE:
-    case VZ_I_SYNC: case VZ_I_PREF:
+    case VZ_I_SYNC:
+        break;
+    case VZ_I_PREF:
+        /* R6: hints 24..31 are reserved and raise RI (as QEMU does) */
+        if (vz_f_rt(w) >= 24)
+            EXC(VZ_EXC_RI);
         break;
     case VZ_I_SYNCI:
         /* decoded instructions are kept coherent on every store; nothing to do.
@@ -426,7 +432,17 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         SETD(r);
         break;
     }
-    case VZ_I_ADDU: SETD(sx32(RS + RT)); break;
+    /* ADDU/SUBU with $0 as the second (ADDU: either) operand copy the other
+     * register whole: QEMU moves instead of adding (a non-sign-extended input is
+     * UNPREDICTABLE in the architecture) */
+    case VZ_I_ADDU:
+        if (vz_f_rt(w) == 0)
+            SETD(RS);
+        else if (vz_f_rs(w) == 0)
+            SETD(RT);
+        else
+            SETD(sx32(RS + RT));
+        break;
     case VZ_I_SUB: {
         /* QEMU: r = sext32(rs - rt); overflow iff ((rs ^ rt) & (r ^ rs)) < 0 */
         uint64_t a = RS, b = RT, r = sx32(a - b);
@@ -435,7 +451,7 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         SETD(r);
         break;
     }
-    case VZ_I_SUBU: SETD(sx32(RS - RT)); break;
+    case VZ_I_SUBU: SETD(vz_f_rt(w) == 0 ? RS : sx32(RS - RT)); break;
     case VZ_I_AND:  SETD(RS & RT); break;
     case VZ_I_OR:   SETD(RS | RT); break;
     case VZ_I_XOR:  SETD(RS ^ RT); break;

@@ -85,6 +85,8 @@ enum {
     VZ_F_GROUP    = 1u << 24, /* reserved remainder of an encoding group: contains more
                                * specific rows, which the decoder prefers */
     VZ_F_NAONLY   = 1u << 25, /* alias printed only in no-aliases mode (objdump quirk) */
+    VZ_F_NOSLOT   = 1u << 26, /* not a CTI, but R6 forbids it in delay and forbidden
+                               * slots (Reserved Instruction): PAUSE */
 };
 #define VZ_F_WIDTH_MASK (VZ_F_W1 | VZ_F_W2 | VZ_F_W4 | VZ_F_W8)
 
@@ -123,6 +125,10 @@ static inline int64_t vz_f_simm16(uint32_t w) { return (int16_t)(w & 0xffff); }
 
 /* Does word satisfy the row's register-field constraint? */
 int vz_constraint_holds(vz_constraint c, uint32_t word);
+
+/* Capacity of the decoder's per-major-opcode row lists (exec rows and alias rows are
+ * counted separately); tests/isa checks the table against it. */
+#define VZ_DECODE_MAX_ROWS_PER_OP 128
 
 /* Decode for execution: the most specific non-alias row that matches, or
  * VZ_I_INVALID. Total over all 2^32 words; thread-safe; no allocation. */

@@ -50,7 +50,7 @@
  *  - argnlen/argn with a huge n: QEMU 7.2 crashes (segfault measured for n = -1);
  *    vzsim returns -1.
  *  - Console: QEMU has one console for fds 0-2 (default: its stderr); vzsim writes
- *    fds 0 and 1 to cfg->out and fd 2 and plog to cfg->err, reads from cfg->in, and
+ *    fds 0 and 1 and plog to cfg->out and fd 2 to cfg->err, reads from cfg->in, and
  *    returns end of file (0) where QEMU would block forever on an empty stdin.
  *    Console reads return at most one line.
  *  - Host files disabled (allow_host_files = 0): open/unlink/link fail with EPERM.
@@ -693,9 +693,19 @@ static void op_plog(vz_uhi *u, uint64_t gpr[32], const vz_uhi_memops *mem)
     }
     char *pct = strstr(s, "%d");
     if (!pct) {
-        /* QEMU: write(2, str, strlen(str)) through the fd table. */
+        /* QEMU: write(2, str, strlen(str)) through the fd table, and QEMU's fd 2
+         * is its one console. vzsim keeps the fd-table semantics (closed fd 2:
+         * EBADF, empty string: EINVAL, fd 2 reopened to a file: written there)
+         * but sends console log lines to the console stream cfg->out, where QEMU
+         * prints them; fd 2 writes proper go to cfg->err. */
         struct fdent *f = get_fd(u, 2);
         size_t n = strlen(s);
+        if (f && f->kind == FD_CONSOLE && n > 0) {
+            n = stream_write(u->out, s, n);
+            free(s);
+            set_ret(gpr, n, 0);
+            return;
+        }
         free(s);
         do_write(u, gpr, mem, f, gpr[4], n, -1);
         return;
@@ -704,9 +714,9 @@ static void op_plog(vz_uhi *u, uint64_t gpr[32], const vz_uhi_memops *mem)
     int nl = snprintf(num, sizeof num, "%d", (int)(int32_t)(uint32_t)gpr[5]);
     size_t pre = (size_t)(pct - s), post = strlen(pct + 2);
     size_t n = 0;
-    n += stream_write(u->err, s, pre);
-    n += stream_write(u->err, num, (size_t)nl);
-    n += stream_write(u->err, pct + 2, post);
+    n += stream_write(u->out, s, pre);
+    n += stream_write(u->out, num, (size_t)nl);
+    n += stream_write(u->out, pct + 2, post);
     free(s);
     gpr[2] = n; /* $3 untouched */
 }

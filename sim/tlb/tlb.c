@@ -8,10 +8,12 @@
 
 void vz_tlb_init(vz_tlb *t, unsigned n)
 {
+    /* The PRA leaves the TLB's reset contents undefined; like QEMU, every entry is
+     * all zeros: VPN2 0, ASID 0, not global, both pages invalid. So VA 0..0x1fff
+     * (ASID 0) hits an invalid entry (TLB invalid, general vector) and the first
+     * of the identical entries is the one that matches. */
     memset(t, 0, sizeof *t);
     t->n = n < 1 ? 1 : n > VZ_TLB_MAX ? VZ_TLB_MAX : n;
-    for (unsigned i = 0; i < t->n; i++)
-        t->e[i].invalid = 1;
 }
 
 static int match(const vz_tlb_entry *e, uint64_t vhi, uint8_t asid, uint16_t guestid)

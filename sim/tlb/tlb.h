@@ -49,7 +49,7 @@ typedef struct vz_tlb {
     vz_tlb_entry e[VZ_TLB_MAX];
 } vz_tlb;
 
-/* Reset: every entry invalid (EHINV), as after TLBINVF. n is clamped to
+/* Reset: every entry all zeros (QEMU's reset state; see tlb.c). n is clamped to
  * [1, VZ_TLB_MAX]. */
 void vz_tlb_init(vz_tlb *t, unsigned n);
 
