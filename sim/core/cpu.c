@@ -127,11 +127,14 @@ void vz_cpu_update_mode(vz_cpu *c)
 
 void vz_cpu_flush_stlb(vz_cpu *c)
 {
-    for (int a = 0; a < 3; a++)
-        for (int i = 0; i < STLB_SIZE; i++)
-            c->stlb[a][i].vpage = ~(uint64_t)0;
-    for (int i = 0; i < STLB_SIZE; i++)
-        c->itlb[i].vpage = ~(uint64_t)0;
+    uint64_t gen = (c->stlb_gen >> STLB_GEN_SHIFT) + 1;
+    if (gen >= ((uint64_t)1 << (64 - STLB_GEN_SHIFT))) {
+        /* generations exhausted: clear for real and start again at 1 */
+        memset(c->stlb, 0, sizeof c->stlb);
+        memset(c->itlb, 0, sizeof c->itlb);
+        gen = 1;
+    }
+    c->stlb_gen = gen << STLB_GEN_SHIFT;
 }
 
 static dpage *dpage_find(vz_cpu *c, uint64_t pa_page)
@@ -157,9 +160,8 @@ dpage *vz_cpu_dpage_get(vz_cpu *c, uint64_t pa_page, const uint8_t *host)
     c->dpages[b] = p;
     /* stores to this page must now take the slow path, which keeps it coherent */
     for (int i = 0; i < STLB_SIZE; i++)
-        if (c->stlb[ACC_STORE][i].vpage != ~(uint64_t)0 &&
-            c->stlb[ACC_STORE][i].pa == pa_page)
-            c->stlb[ACC_STORE][i].vpage = ~(uint64_t)0;
+        if (c->stlb[ACC_STORE][i].vpage != 0 && c->stlb[ACC_STORE][i].pa == pa_page)
+            c->stlb[ACC_STORE][i].vpage = 0;
     return p;
 }
 

@@ -31,10 +31,14 @@ typedef struct dpage {
 
 /* Software TLB: virtual page -> host pointer, per access kind. Filled on the slow
  * path for RAM pages of unmapped or mapped segments; flushed whenever translation
- * state changes (mode, ASID, TLB writes, Status). */
-#define STLB_SIZE 256
+ * state changes (mode, ASID, TLB writes, Status). A flush only bumps a generation
+ * number kept in the top 12 bits of every key (va >> 12 needs at most 52 bits), so
+ * exits and entries do not pay for clearing the arrays; the arrays are cleared
+ * for real once every 4095 flushes. */
+#define STLB_SIZE 1024
+#define STLB_GEN_SHIFT 52
 typedef struct stlb_entry {
-    uint64_t vpage;            /* va >> 12, or ~0 when empty */
+    uint64_t vpage;            /* key: (va >> 12) | generation; 0 when empty */
     uint8_t *host;             /* host address of the page start */
     uint64_t pa;               /* physical page address */
 } stlb_entry;
@@ -57,6 +61,7 @@ struct vz_cpu {
     uint64_t stop_at;          /* the inner run loop runs while insns < stop_at; any
                                   event that needs the outer loop lowers it */
 
+    uint64_t stlb_gen;         /* current generation << STLB_GEN_SHIFT (never 0) */
     stlb_entry stlb[3][STLB_SIZE];
     struct { uint64_t vpage; dpage *page; } itlb[STLB_SIZE];
 
@@ -120,6 +125,10 @@ enum { GEXC_GPSI = 0, GEXC_GSFC = 1, GEXC_HC = 2, GEXC_GRR = 3, GEXC_GVA = 8,
        GEXC_GHFC = 9, GEXC_GPA = 10 };
 
 static inline uint32_t vz_gc0(const struct vz_cpu *c) { return (uint32_t)c->cp0[VZ_CP0_GUESTCTL0]; }
+static inline uint64_t vz_stlb_key(const struct vz_cpu *c, uint64_t va)
+{
+    return (va >> 12) | c->stlb_gen;
+}
 static inline uint8_t vz_guest_id(const struct vz_cpu *c) { return (uint8_t)c->cp0[VZ_CP0_GUESTCTL1]; }
 static inline uint8_t vz_root_id(const struct vz_cpu *c) { return (uint8_t)(c->cp0[VZ_CP0_GUESTCTL1] >> 16); }
 

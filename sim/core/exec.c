@@ -67,7 +67,7 @@ static int data_slow(vz_cpu *c, uint64_t va, unsigned size, int acc, uint64_t *v
             /* keep decoded instructions coherent: no fast path for this page */
             vz_cpu_code_written(c, pa, size);
         } else {
-            e->vpage = va >> 12;
+            e->vpage = vz_stlb_key(c, va);
             e->host = host;
             e->pa = pa & ~(uint64_t)4095;
         }
@@ -97,7 +97,7 @@ static ALWAYS_INLINE int load(vz_cpu *c, uint64_t va, unsigned size, uint64_t *v
                               uint64_t pc, int slot, const int trace)
 {
     stlb_entry *e = &c->stlb[ACC_LOAD][(va >> 12) & (STLB_SIZE - 1)];
-    if (likely(e->vpage == va >> 12 && (va & 4095) + size <= 4096)) {
+    if (likely(e->vpage == vz_stlb_key(c, va) && (va & 4095) + size <= 4096)) {
         if (trace)
             c->last_pa = e->pa | (va & 4095);
         uint64_t v = 0;
@@ -112,7 +112,7 @@ static ALWAYS_INLINE int store(vz_cpu *c, uint64_t va, unsigned size, uint64_t v
                                uint64_t pc, int slot, const int trace)
 {
     stlb_entry *e = &c->stlb[ACC_STORE][(va >> 12) & (STLB_SIZE - 1)];
-    if (likely(e->vpage == va >> 12 && (va & 4095) + size <= 4096)) {
+    if (likely(e->vpage == vz_stlb_key(c, va) && (va & 4095) + size <= 4096)) {
         if (trace)
             c->last_pa = e->pa | (va & 4095);
         memcpy(e->host + (va & 4095), &val, size);
@@ -139,7 +139,7 @@ static dpage *fetch_slow(vz_cpu *c, uint64_t pc, int slot)
         vz_cpu_root_exception(c, pc, VZ_EXC_IBE, slot, 0, 0, 0, -1);
         return NULL;
     }
-    c->itlb[(pc >> 12) & (STLB_SIZE - 1)].vpage = pc >> 12;
+    c->itlb[(pc >> 12) & (STLB_SIZE - 1)].vpage = vz_stlb_key(c, pc);
     c->itlb[(pc >> 12) & (STLB_SIZE - 1)].page = p;
     return p;
 }
@@ -337,7 +337,7 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
     }
     dpage *dp;
     unsigned ix = (unsigned)(pc >> 12) & (STLB_SIZE - 1);
-    if (likely(c->itlb[ix].vpage == pc >> 12)) {
+    if (likely(c->itlb[ix].vpage == vz_stlb_key(c, pc))) {
         dp = c->itlb[ix].page;
     } else {
         dp = fetch_slow(c, pc, slot != 0);
