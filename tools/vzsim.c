@@ -3,7 +3,9 @@
  *
  *   vzsim run [options] PROG.elf [ARGS...]   run a bare-metal ELF on the core
  *   vzsim disasm [options] FILE.bin         disassemble raw little-endian words
- *   vzsim sweep [--start W] [--count N]     decode+disassemble every 32-bit word
+ *   vzsim sweep [--start W] [--count N] [--stride S]
+ *                                            decode+disassemble every 32-bit word (or
+ *                                            a strided sample) and check the contracts
  *   vzsim version
  *
  * Exit codes of `run`: the program's UHI exit code; 124 when the instruction limit
@@ -28,9 +30,10 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: vzsim run [--max-insns N (default 1e10, 0: none)] [--trace FILE|-] [--ram MiB]\n"
-            "                 [--stats] PROG.elf [ARGS...]\n"
+            "                 [--stats] [--tlb-entries N (1..64, default 64; QEMU's I6400: 16)]\n"
+            "                 PROG.elf [ARGS...]\n"
             "       vzsim disasm [--numeric] [--no-aliases] [--vma ADDR] FILE.bin\n"
-            "       vzsim sweep [--start WORD] [--count N]\n"
+            "       vzsim sweep [--start WORD] [--count N] [--stride S]\n"
             "       vzsim version\n");
 }
 
@@ -86,11 +89,13 @@ static int cmd_run(int argc, char **argv)
         {"trace", required_argument, 0, 't'},
         {"ram", required_argument, 0, 'r'},
         {"stats", no_argument, 0, 's'},
+        {"tlb-entries", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     uint64_t max_insns = 10000000000ull, ram_mib = VZ_BOSTON_DEFAULT_RAM >> 20;
     int limit_given = 0;
+    uint64_t tlb_entries = 64;
     const char *trace_path = NULL;
     int stats = 0;
     int opt;
@@ -114,6 +119,12 @@ static int cmd_run(int argc, char **argv)
             }
             break;
         case 's': stats = 1; break;
+        case 'T':
+            if (parse_u64(optarg, &tlb_entries) != 0 || tlb_entries < 1 || tlb_entries > 64) {
+                fprintf(stderr, "vzsim run: --tlb-entries: expected 1..64, got '%s'\n", optarg);
+                return 2;
+            }
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -148,6 +159,7 @@ static int cmd_run(int argc, char **argv)
         .semihosting = 1,
         .argc = argc - optind,
         .argv = argv + optind,
+        .tlb_entries = (unsigned)tlb_entries,
     };
     vz_cpu *cpu = vz_cpu_create(mem, &cfg);
     if (!cpu) {
@@ -267,9 +279,35 @@ static int cmd_disasm(int argc, char **argv)
 
 /* ---------------- sweep ---------------- */
 
+/* Check one word against the decoder's and disassembler's contracts (docs/isa.md,
+ * "Totality sweep"); returns NULL when it holds, else what is wrong. */
+static const char *sweep_check(uint32_t w, vz_insn_id id, const char *text, int len,
+                               size_t cap)
+{
+    const vz_insn_info *r = &vz_insn_table[id];
+    if (id != VZ_I_INVALID &&
+        ((w & r->mask) != r->match || !vz_constraint_holds(r->cons, w) ||
+         (r->flags & VZ_F_ALIAS)))
+        return "vz_decode returned a row that does not match the word";
+    for (int aliases = 0; aliases < 2; aliases++) {
+        vz_insn_id d = vz_decode_disasm(w, aliases);
+        const vz_insn_info *a = &vz_insn_table[d];
+        if (d != id && !((a->flags & VZ_F_ALIAS) && a->alias_of == id &&
+                         (w & a->mask) == a->match && vz_constraint_holds(a->cons, w)))
+            return "vz_decode_disasm chose a row that is neither the decoded row nor its alias";
+    }
+    if (len < 0 || (size_t)len >= cap || strlen(text) != (size_t)len)
+        return "disassembly length out of range";
+    if (strstr(text, "<?"))
+        return "disassembly uses an unknown operand token";
+    if (vz_insn_implemented(id) != (strncmp(text, ".word\t", 6) != 0))
+        return "implemented rows must print an instruction, all other words .word";
+    return NULL;
+}
+
 static int cmd_sweep(int argc, char **argv)
 {
-    uint64_t start = 0, count = (uint64_t)1 << 32;
+    uint64_t start = 0, count = (uint64_t)1 << 32, stride = 1;
     for (int i = 1; i < argc; i++) {
         if (i + 1 < argc && strcmp(argv[i], "--start") == 0) {
             if (parse_u64(argv[++i], &start) != 0 || start > 0xffffffffull) {
@@ -281,18 +319,29 @@ static int cmd_sweep(int argc, char **argv)
                 fprintf(stderr, "vzsim sweep: --count: not a number\n");
                 return 2;
             }
+        } else if (i + 1 < argc && strcmp(argv[i], "--stride") == 0) {
+            if (parse_u64(argv[++i], &stride) != 0 || stride == 0 ||
+                stride > 0xffffffffull) {
+                fprintf(stderr, "vzsim sweep: --stride: expected 1 to 2^32-1\n");
+                return 2;
+            }
         } else {
             usage(stderr);
             return 2;
         }
     }
-    if (count > ((uint64_t)1 << 32) - start)
+    /* Words start, start+stride, ... modulo 2^32; at most 2^32 of them. With stride 1
+     * the sweep stops at 0xffffffff. */
+    if (stride == 1 && count > ((uint64_t)1 << 32) - start)
         count = ((uint64_t)1 << 32) - start;
-    uint64_t implemented = 0, removed = 0, unimpl = 0, invalid = 0, chars = 0;
-    char text[128];
-    vz_disasm_opts o = { 0, 0, 0 };
+    if (count > ((uint64_t)1 << 32))
+        count = (uint64_t)1 << 32;
+    uint64_t implemented = 0, removed = 0, unimpl = 0, invalid = 0, chars = 0, bad = 0;
+    char text[128], text2[128];
+    const vz_disasm_opts o = { 0, 0, 0 };         /* objdump -M gpr-names=64 */
+    const vz_disasm_opts o2 = { 1, 1, 1 };        /* -M no-aliases,reg-names=numeric */
     for (uint64_t i = 0; i < count; i++) {
-        uint32_t w = (uint32_t)(start + i);
+        uint32_t w = (uint32_t)(start + i * stride);
         vz_insn_id id = vz_decode(w);
         if (id == VZ_I_INVALID)
             invalid++;
@@ -302,13 +351,21 @@ static int cmd_sweep(int argc, char **argv)
             unimpl++;
         else
             implemented++;
-        chars += (uint64_t)vz_disasm(w, 0, &o, text, sizeof text);
+        int n = vz_disasm(w, 0xffffffff80000000ull + 4 * (i & 0xffffff), &o, text, sizeof text);
+        int n2 = vz_disasm(w, 4 * (i & 0xffffff), &o2, text2, sizeof text2);
+        chars += (uint64_t)n + (uint64_t)n2;
+        const char *why = sweep_check(w, id, text, n, sizeof text);
+        if (!why)
+            why = sweep_check(w, id, text2, n2, sizeof text2);
+        if (why && bad++ < 10)
+            fprintf(stderr, "vzsim sweep: %08x (row %s, \"%s\"): %s\n", w,
+                    vz_insn_table[id].name, text, why);
     }
-    printf("swept %" PRIu64 " words from 0x%08" PRIx64 ": implemented %" PRIu64
+    printf("swept %" PRIu64 " words from 0x%08" PRIx64 " stride %" PRIu64 ": implemented %" PRIu64
            ", removed-in-R6 %" PRIu64 ", unimplemented-ASE %" PRIu64 ", no row %" PRIu64
-           " (%" PRIu64 " characters of disassembly)\n",
-           count, start, implemented, removed, unimpl, invalid, chars);
-    return 0;
+           " (%" PRIu64 " characters of disassembly); %" PRIu64 " words break a contract\n",
+           count, start, stride, implemented, removed, unimpl, invalid, chars, bad);
+    return bad ? 1 : 0;
 }
 
 int main(int argc, char **argv)
