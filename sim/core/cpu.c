@@ -663,6 +663,19 @@ unsigned vz_cpu_random(vz_cpu *c)
     return idx;
 }
 
+int vz_cpu_add_hostcall(vz_cpu *c, uint64_t pa, vz_hostcall_fn fn, void *opaque)
+{
+    size_t avail;
+    if (!fn || (pa & 3) || c->nhostcalls >= VZ_MAX_HOSTCALLS || !vz_mem_ptr(c->mem, pa, &avail))
+        return -1;
+    c->hostcalls[c->nhostcalls].pa = pa;
+    c->hostcalls[c->nhostcalls].fn = fn;
+    c->hostcalls[c->nhostcalls].opaque = opaque;
+    c->nhostcalls++;
+    vz_cpu_invalidate_code(c, pa, 4);   /* decoded again: now as the host call */
+    return 0;
+}
+
 void vz_cpu_set_irq(vz_cpu *c, unsigned ip, int level)
 {
     if (ip < 2 || ip > 7)

@@ -47,6 +47,7 @@ typedef enum vz_stop {
     VZ_STOP_ABORT,        /* UHI assert or an unrecoverable host-side error */
     VZ_STOP_HALT,         /* vz_cpu_request_stop from an observer or another thread */
     VZ_STOP_BREAK,        /* SDBBP without semihosting (no debugger attached) */
+    VZ_STOP_HOSTCALL,     /* a host-call function asked the run to return */
 } vz_stop;
 
 /* What a retired instruction did: handed to the retire observer (traces, timing). */
@@ -62,7 +63,8 @@ typedef struct vz_retire_info {
     uint8_t  mem_size;     /* 0: no memory access */
     uint8_t  mem_write;
     uint8_t  taken;        /* branch taken */
-    int8_t   exception;    /* ExcCode raised by this instruction, -1 if none */
+    int8_t   exception;    /* ExcCode raised by this instruction, -1 if none, -2 for
+                              a host call (pc = its address; no instruction ran) */
     uint8_t  guest;        /* executed in guest mode */
 } vz_retire_info;
 
@@ -113,6 +115,19 @@ int vz_cpu_read_tlb(const vz_cpu *c, int guest, unsigned i, uint64_t *entryhi,
                     uint64_t *pagemask, uint64_t *lo0, uint64_t *lo1, unsigned *guestid);
 /* Set a CP0 register as hardware would (no write mask): for boards and tests. */
 void vz_cpu_set_cp0(vz_cpu *c, vz_cp0_id id, uint64_t v);
+
+/* Host calls: native C functions that simulated code "calls" by jumping to a
+ * physical address the core recognises (the embedded hypervisor's exit handler,
+ * the return from vcpu_run to the host loop). When the core fetches the word at pa
+ * it runs fn instead of an instruction; fn reads and writes the core's state
+ * through this API, must set the PC to continue at (usually ra, like a return),
+ * and returns 0 to continue running or 1 to make vz_cpu_run return
+ * VZ_STOP_HOSTCALL. A host call is not counted as an executed instruction; its
+ * cost is for the caller to model. At most VZ_MAX_HOSTCALLS per core; pa must be
+ * RAM and word aligned. Returns 0 or -1. */
+#define VZ_MAX_HOSTCALLS 16
+typedef int (*vz_hostcall_fn)(vz_cpu *c, void *opaque);
+int vz_cpu_add_hostcall(vz_cpu *c, uint64_t pa, vz_hostcall_fn fn, void *opaque);
 
 /* Drive external interrupt line ip (2..7, Cause.IP2..IP7) to level (0/1). Takes
  * effect before the next instruction. Lines are level-sensitive: the device holds

@@ -18,9 +18,10 @@
 
 typedef struct dinsn {
     uint32_t word;
-    uint16_t id;       /* 0: not decoded yet */
-    uint16_t pad;
+    uint16_t id;       /* 0: not decoded yet; VZ_I_COUNT: no row; DINSN_HOSTCALL */
+    uint16_t aux;      /* DINSN_HOSTCALL: index in c->hostcalls */
 } dinsn;
+#define DINSN_HOSTCALL (VZ_I_COUNT + 1)
 
 typedef struct dpage {
     uint64_t pa;               /* page-aligned physical address */
@@ -79,6 +80,9 @@ struct vz_cpu {
     int8_t cp0_index[32][8];   /* (reg, sel) -> vz_cp0_id, -1 if absent */
     uint64_t count_stamp;      /* insns when cp0[COUNT] was last written */
     uint32_t ext_irq;          /* external interrupt lines IP2..IP7 (bits 10..15) */
+
+    struct { uint64_t pa; vz_hostcall_fn fn; void *opaque; } hostcalls[VZ_MAX_HOSTCALLS];
+    unsigned nhostcalls;
 
     uint32_t rand_seed;        /* Random register generator (QEMU's LCG) */
     uint32_t rand_prev;

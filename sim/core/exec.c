@@ -352,17 +352,36 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         memcpy(&word, dp->host + (pc & 4095), 4);
         vz_insn_id id = vz_decode(word);
         d->word = word;
-        d->id = (uint16_t)(vz_insn_implemented(id) || id == VZ_I_INVALID ? id : id);
-        if (id == VZ_I_INVALID)
-            d->id = VZ_I_COUNT;
+        d->id = (uint16_t)(id == VZ_I_INVALID ? VZ_I_COUNT : id);
+        uint64_t pa = dp->pa | (pc & 4095);
+        for (unsigned i = 0; i < c->nhostcalls; i++)
+            if (c->hostcalls[i].pa == pa) {
+                d->id = DINSN_HOSTCALL;
+                d->aux = (uint16_t)i;
+            }
+    }
+    if (unlikely(d->id == DINSN_HOSTCALL) && !c->guest) {
+        /* a native host function instead of an instruction (not counted) */
+        c->insns--;
+        c->slot = (uint8_t)slot;
+        if (c->hostcalls[d->aux].fn(c, c->hostcalls[d->aux].opaque)) {
+            c->stop = VZ_STOP_HOSTCALL;
+            c->stop_at = 0;
+        }
+        if (trace) {
+            c->ri.exception = -2;   /* marks a host call for observers */
+            c->ri.word = 0;
+        }
+        c->gpr[0] = 0;
+        return;
     }
     const uint32_t w = d->word;
     uint64_t next = pc + 4;
     if (trace) {
         c->ri.word = w;
-        c->ri.id = d->id == VZ_I_COUNT ? 0 : d->id;
+        c->ri.id = d->id >= VZ_I_COUNT ? 0 : d->id;
     }
-    if (unlikely(slot) && d->id != VZ_I_COUNT &&
+    if (unlikely(slot) && d->id < VZ_I_COUNT &&
         (vz_insn_table[d->id].flags & (VZ_F_CTI | VZ_F_NOSLOT)))
         EXC(VZ_EXC_RI);
 
@@ -934,7 +953,7 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         EXIT(GEXC_HC);
 
     default: {
-        const vz_insn_info *r = &vz_insn_table[d->id == VZ_I_COUNT ? 0 : d->id];
+        const vz_insn_info *r = &vz_insn_table[d->id >= VZ_I_COUNT ? 0 : d->id];
         if (r->flags & (VZ_F_CPU1 | VZ_F_CPU2)) {
             c->cx[VZ_CP0_CAUSE] = (c->cx[VZ_CP0_CAUSE] & ~(uint64_t)(3u << 28)) |
                                   ((uint64_t)((r->flags & VZ_F_CPU1) ? 1 : 2) << 28);

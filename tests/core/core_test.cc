@@ -336,6 +336,34 @@ TEST(Core, ExternalInterruptLineIsTakenWhenUnmasked)
     EXPECT_EQ(vz_cpu_get_pc(m.cpu), kBevGeneral);
 }
 
+static int host_add(vz_cpu *c, void *opaque)
+{
+    int *calls = static_cast<int *>(opaque);
+    (*calls)++;
+    vz_cpu_set_gpr(c, 2, vz_cpu_get_gpr(c, 4) + vz_cpu_get_gpr(c, 5));   // v0 = a0 + a1
+    vz_cpu_set_pc(c, vz_cpu_get_gpr(c, 31));                             // return
+    return *calls >= 2;                                                  // 2nd call stops
+}
+
+TEST(Core, HostCallRunsNativeCodeAtItsAddress)
+{
+    NEED_AS();
+    Machine m;
+    int calls = 0;
+    ASSERT_EQ(vz_cpu_add_hostcall(m.cpu, 0x8000, host_add, &calls), 0);
+    m.program("addiu $4, $0, 40\n addiu $5, $0, 2\n"
+              "lui $25, 0x8000\n ori $25, $25, 0x8000\n"
+              "jalr $25\n nop\n"
+              "move $16, $2\n"
+              "jalr $25\n nop\n"
+              "1: bc 1b");
+    EXPECT_EQ(vz_cpu_run(m.cpu, 100), VZ_STOP_HOSTCALL);
+    EXPECT_EQ(calls, 2);
+    EXPECT_EQ(m.gpr(16), 42u);
+    EXPECT_EQ(vz_cpu_get_pc(m.cpu), kCode + 36);          // returned to after the 2nd call
+    EXPECT_EQ(vz_cpu_insns(m.cpu), 9u);                    // host calls are not counted
+}
+
 TEST(Core, TwoCoresInOneProcessAreIndependent)
 {
     NEED_AS();
