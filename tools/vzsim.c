@@ -32,7 +32,7 @@ static void usage(FILE *f)
             "usage: vzsim run [--max-insns N (default 1e10, 0: none)] [--trace FILE|-] [--ram MiB]\n"
             "                 [--stats] [--tlb-entries N (1..64, default 64; QEMU's I6400: 16)]\n"
             "                 PROG.elf [ARGS...]\n"
-            "       vzsim disasm [--numeric] [--no-aliases] [--vma ADDR] FILE.bin\n"
+            "       vzsim disasm [--numeric] [--no-aliases] [--numeric-cp0] [--vma ADDR] FILE.bin\n"
             "       vzsim sweep [--start WORD] [--count N] [--stride S]\n"
             "       vzsim version\n");
 }
@@ -228,6 +228,7 @@ static int cmd_disasm(int argc, char **argv)
     static const struct option longopts[] = {
         {"numeric", no_argument, 0, 'n'},
         {"no-aliases", no_argument, 0, 'a'},
+        {"numeric-cp0", no_argument, 0, 'c'},
         {"vma", required_argument, 0, 'v'},
         {0, 0, 0, 0},
     };
@@ -235,10 +236,11 @@ static int cmd_disasm(int argc, char **argv)
     uint64_t vma = 0;
     int opt;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "nav:", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "nacv:", longopts, NULL)) != -1) {
         switch (opt) {
         case 'n': o.numeric_gprs = 1; break;
         case 'a': o.no_aliases = 1; break;
+        case 'c': o.numeric_cp0 = 1; break;
         case 'v':
             if (parse_u64(optarg, &vma) != 0) {
                 fprintf(stderr, "vzsim disasm: --vma: not a number: '%s'\n", optarg);

@@ -160,7 +160,7 @@ static int operand(struct out *o, const char *tok, size_t tl, uint32_t w, uint64
     else if (IS("isizem"))
         put_hex(o, vz_f_rd(w) + 33 - vz_f_sa(w));
     else if (IS("b16"))
-        put_hex(o, pc + 4 + (uint64_t)((int64_t)(int16_t)w << 2));
+        put_hex(o, pc + 4 + (uint64_t)((int64_t)(int16_t)w * 4));
     else if (IS("b21")) {
         int64_t off = (int64_t)((w & 0x1fffff) ^ 0x100000) - 0x100000;
         put_hex(o, pc + 4 + (uint64_t)(off * 4));

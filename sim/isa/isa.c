@@ -40,7 +40,9 @@ int vz_constraint_holds(vz_constraint c, uint32_t w)
 }
 
 /* Rows per major opcode, most specific first. Exec rows and alias rows separately. */
-#define MAX_PER_OP 96
+#define MAX_PER_OP VZ_DECODE_MAX_ROWS_PER_OP
+_Static_assert(VZ_I_COUNT <= 65535, "row identifiers are stored in uint16_t");
+_Static_assert(MAX_PER_OP <= 255, "per-opcode row counts are stored in uint8_t");
 struct op_index {
     uint16_t exec[64][MAX_PER_OP];
     uint8_t nexec[64];

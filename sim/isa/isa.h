@@ -154,8 +154,9 @@ int vz_disasm(uint32_t word, uint64_t pc, const vz_disasm_opts *opts, char *buf,
 
 /* Names used by the disassembler (also useful to traces and tools). */
 const char *vz_gpr_name(unsigned r, int numeric);
-/* CP0 register name as objdump prints it for (reg, sel): "c0_status", or NULL when
- * objdump prints "$reg,sel". */
+/* CP0 register name as objdump prints it for (reg, sel) with -m mips:isa64r6:
+ * "c0_status", "c0_watchlo,3", or NULL when objdump prints the number ("$21" for
+ * select 0, "$4,2" otherwise). */
 const char *vz_cp0_name(unsigned reg, unsigned sel);
 
 /* Is the row implemented by the executor (not removed, not an unimplemented ASE,
