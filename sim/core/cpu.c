@@ -26,6 +26,9 @@
 #define CA_BD  (1u << 31)
 #define CA_TI  (1u << 30)
 #define CA_IV  (1u << 23)
+#define CA_DC  (1u << 27)
+#define ST_PX  (1u << 23)
+#define PG_ELPA (1u << 29)
 
 #define CTX_R 1
 #define CTX_RG 3
@@ -120,7 +123,14 @@ void vz_cpu_update_mode(vz_cpu *c)
     c->cx = c->guest ? c->gcp0 : c->cp0;
     uint32_t st = (uint32_t)c->cx[VZ_CP0_STATUS];
     uint8_t k = (st & (ST_EXL | ST_ERL)) || !(st & ST_KSU);
+    int super = !k && ((st & ST_KSU) >> 3) == 1;
     c->kernel = k;
+    /* 64-bit operations: always in kernel and (as QEMU does) supervisor mode, in
+     * user mode with Status.UX or PX; otherwise they raise Reserved Instruction.
+     * Address wrap (R6): with the mode's 64-bit addressing off (KX, SX, UX),
+     * load/store addresses are the sign-extended low 32 bits of base + offset. */
+    c->no64 = !k && !super && !(st & (ST_UX | ST_PX));
+    c->awrap = !(st & (k ? ST_KX : super ? ST_SX : ST_UX));
     vz_cpu_flush_stlb(c);
     c->irq_check = 1, c->stop_at = 0;
 }
@@ -193,6 +203,7 @@ void vz_cpu_invalidate_code(vz_cpu *c, uint64_t pa, uint64_t len)
 /* ---------------- address translation ---------------- */
 
 #define PAMASK ((((uint64_t)1) << 48) - 1)
+#define PAMASK36 ((((uint64_t)1) << 36) - 1)   /* PABITS while PageGrain.ELPA = 0 */
 #define SEGMASK ((((uint64_t)1) << 48) - 1)
 
 /* One translation stage with the segments and TLB of context cp0 (root, or the
@@ -214,31 +225,34 @@ static int xlate_stage(const uint64_t *cp0, int kernel, const vz_tlb *tlb, uint1
         goto mapped;
     }
     if (va <= SEGMASK) {
-        /* xuseg above 2 GiB: needs UX (user), SX (super) or KX (kernel) */
-        uint32_t need = kernel ? ST_KX : super ? ST_SX : ST_UX;
-        if (!(st & need))
+        /* xuseg above 2 GiB: Status.UX enables the 64-bit user segment in every
+         * mode (QEMU's get_physical_address; R6 makes UX imply SX and KX) */
+        if (!(st & ST_UX))
             goto adderr;
         goto mapped;
     }
     if (va < 0x4000000000000000ull)
         goto adderr;
     if (va < 0x8000000000000000ull) {
-        /* xsseg */
-        if (!(kernel || super) || !(st & (kernel ? ST_KX : ST_SX)) ||
-            (va & 0x3fffffffffffffffull) > SEGMASK)
+        /* xsseg: supervisor or kernel mode with Status.SX */
+        if (!(kernel || super) || !(st & ST_SX) || (va & 0x3fffffffffffffffull) > SEGMASK)
             goto adderr;
         goto mapped;
     }
     if (va < 0xc000000000000000ull) {
-        /* xkphys: kernel with KX; bits 58:48 must be zero */
-        if (!kernel || !(st & ST_KX) || (va & 0x07ffffffffffffffull) > PAMASK)
+        /* xkphys: kernel with KX; the address must fit PABITS, 36 bits unless
+         * PageGrain.ELPA = 1 (Config3.LPA), then 48 */
+        uint64_t pam = (cp0[VZ_CP0_PAGEGRAIN] & PG_ELPA) ? PAMASK : PAMASK36;
+        if (!kernel || !(st & ST_KX) || (va & 0x07ffffffffffffffull) > pam)
             goto adderr;
-        *pa = va & PAMASK;
+        *pa = va & pam;
         return 0;
     }
     if (va < 0xffffffff80000000ull) {
-        /* xkseg */
-        if (!kernel || !(st & ST_KX) || (va & 0x3fffffffffffffffull) > (SEGMASK | 0x80000000ull))
+        /* xkseg: kernel with KX, up to 0xc000ffff7fffffff (the top 2 GiB of the
+         * region are the compatibility segments) */
+        if (!kernel || !(st & ST_KX) ||
+            (va & 0x3fffffffffffffffull) > (SEGMASK & ~0x80000000ull))
             goto adderr;
         goto mapped;
     }
@@ -357,12 +371,31 @@ int vz_cpu_translate(vz_cpu *c, uint64_t va, int acc, uint64_t *pa, xlate_fault 
     return 0;
 }
 
+/* Context.BadVPN2 = VA[31:13]; XContext.R = VA[63:62] at 40:39 and BadVPN2 =
+ * VA[47:13] at 38:4; EntryHi takes R and VPN2 (ASID and EHINV kept). */
+static void mmu_fault_regs(uint64_t *cp0, uint64_t badva)
+{
+    uint64_t vpn2 = badva >> 13;
+    cp0[VZ_CP0_CONTEXT] = (cp0[VZ_CP0_CONTEXT] & 0xffffffffff800000ull) | ((vpn2 & 0x7ffff) << 4);
+    cp0[VZ_CP0_XCONTEXT] = (cp0[VZ_CP0_XCONTEXT] & 0xfffffe0000000000ull) |
+                           (((badva >> 62) & 3) << 39) | ((vpn2 & 0x7ffffffffull) << 4);
+    cp0[VZ_CP0_ENTRYHI] = (cp0[VZ_CP0_ENTRYHI] & (VZ_EH_ASID | VZ_EH_EHINV)) |
+                          (badva & (VZ_EH_R | VZ_EH_VPN2));
+}
+
 void vz_cpu_fault(vz_cpu *c, uint64_t pc, int slot, const xlate_fault *f)
 {
-    if (f->root)
+    if (f->root) {
         vz_cpu_root_exception(c, pc, f->exc, slot, f->badva, 1, f->refill, GEXC_GPA);
-    else
-        vz_cpu_exception(c, pc, f->exc, slot, f->badva, 1, f->refill);
+        return;
+    }
+    /* An address error found by translation (segment not accessible in this mode)
+     * also loads Context, XContext and EntryHi, which the PRA leaves UNPREDICTABLE
+     * for address errors: QEMU's raise_mmu_exception does it for every
+     * translation failure. */
+    if (f->exc == VZ_EXC_ADEL || f->exc == VZ_EXC_ADES)
+        mmu_fault_regs(c->cx, f->badva);
+    vz_cpu_exception(c, pc, f->exc, slot, f->badva, 1, f->refill);
 }
 
 /* ---------------- exceptions ---------------- */
@@ -392,24 +425,15 @@ static void enter_exception(vz_cpu *c, uint64_t *cp0, uint64_t pc, int code, int
     if (has_badva) {
         cp0[VZ_CP0_BADVADDR] = badva;
         if (code == VZ_EXC_TLBL || code == VZ_EXC_TLBS || code == VZ_EXC_MOD ||
-            code == VZ_EXC_TLBRI || code == VZ_EXC_TLBXI) {
-            /* Context.BadVPN2 = VA[31:13]; XContext.R = VA[63:62] at 40:39 and
-             * BadVPN2 = VA[47:13] at 38:4; EntryHi takes R and VPN2 (ASID kept) */
-            uint64_t vpn2 = badva >> 13;
-            cp0[VZ_CP0_CONTEXT] = (cp0[VZ_CP0_CONTEXT] & 0xffffffffff800000ull) |
-                                  ((vpn2 & 0x7ffff) << 4);
-            cp0[VZ_CP0_XCONTEXT] = (cp0[VZ_CP0_XCONTEXT] & 0xfffffe0000000000ull) |
-                                   (((badva >> 62) & 3) << 39) |
-                                   ((vpn2 & 0x7ffffffffull) << 4);
-            cp0[VZ_CP0_ENTRYHI] = (cp0[VZ_CP0_ENTRYHI] & (VZ_EH_ASID | VZ_EH_EHINV)) |
-                                  (badva & (VZ_EH_R | VZ_EH_VPN2));
-        }
+            code == VZ_EXC_TLBRI || code == VZ_EXC_TLBXI)
+            mmu_fault_regs(cp0, badva);
     }
     /* BadInstr / BadInstrP: the faulting word and, in a delay slot, the branch;
-     * not for interrupts or when the fetch itself failed */
-    if (code != VZ_EXC_INT && !(has_badva && badva == pc &&
-                                (code == VZ_EXC_ADEL || code == VZ_EXC_TLBL ||
-                                 code == VZ_EXC_TLBXI || code == VZ_EXC_IBE))) {
+     * only when EXL was 0 (like EPC), not for interrupts, bus errors, or when the
+     * fetch itself failed (QEMU's set_badinstr_registers conditions) */
+    if (!exl_before && code != VZ_EXC_INT && code != VZ_EXC_IBE && code != VZ_EXC_DBE &&
+        !(has_badva && badva == pc &&
+          (code == VZ_EXC_ADEL || code == VZ_EXC_TLBL || code == VZ_EXC_TLBXI))) {
         uint64_t ppa, v;
         xlate_fault f;
         if (vz_cpu_translate(c, pc, ACC_FETCH, &ppa, &f) == 0 &&
@@ -495,6 +519,8 @@ void vz_cpu_exception(vz_cpu *c, uint64_t pc, int code, int slot, uint64_t badva
 
 uint64_t vz_cpu_count(const vz_cpu *c)
 {
+    if (c->cp0[VZ_CP0_CAUSE] & CA_DC)
+        return (uint32_t)c->cp0[VZ_CP0_COUNT];     /* Cause.DC = 1: Count stopped */
     return (uint32_t)(c->cp0[VZ_CP0_COUNT] + ((c->insns - c->count_stamp) >> 1));
 }
 
@@ -506,6 +532,11 @@ uint64_t vz_cpu_count(const vz_cpu *c)
  * run_until makes the run loop stop at the instruction where the nearer happens. */
 void vz_cpu_timer_update(vz_cpu *c, int at_event)
 {
+    if (c->cp0[VZ_CP0_CAUSE] & CA_DC) {
+        /* Count stopped: no timer event until Cause.DC is cleared */
+        c->run_until = UINT64_MAX;
+        return;
+    }
     uint64_t elapsed = c->insns - c->count_stamp;
     uint32_t count = (uint32_t)(c->cp0[VZ_CP0_COUNT] + (elapsed >> 1));
     uint64_t dist = (uint32_t)((uint32_t)c->cp0[VZ_CP0_COMPARE] - count);
@@ -540,7 +571,7 @@ uint64_t vz_cpu_mfc0(vz_cpu *c, vz_cp0_id id)
     if (id == VZ_CP0_COUNT)
         return vz_cpu_count(c);
     if (id == VZ_CP0_RANDOM)
-        return vz_cpu_random(c);
+        return 0;      /* Release 6 removed Random (QEMU: reads 0 on R6 cores) */
     return c->cp0[id];
 }
 
@@ -569,38 +600,60 @@ uint64_t vz_cp0_write_value(vz_cpu *c, uint64_t *cp0, vz_cp0_id id, uint64_t v, 
     }
     case VZ_CP0_ENTRYLO0:
     case VZ_CP0_ENTRYLO1: {
+        /* The PFN is as wide as the physical address: 36 bits (PFN 29:6) while
+         * PageGrain.ELPA = 0, 48 bits (41:6) with ELPA = 1. RI/XI (63:62) where
+         * PageGrain enables them. MTC0 writes bits 29:0 and takes RI/XI from GPR
+         * bits 31:30 (QEMU's helper_mtc0_entrylo / helper_dmtc0_entrylo). */
         uint32_t pg = (uint32_t)cp0[VZ_CP0_PAGEGRAIN];
-        if (!is64) {
-            /* MTC0: PFN bits 29:6 only; GPR bits 31:30 go to RI/XI when PageGrain
-             * enables them (QEMU's helper_mtc0_entrylo) */
-            uint64_t rxi = ((uint32_t)v >> 30) & (pg >> 30);
-            return ((uint32_t)v & 0x3fffffffu) | (rxi << 62);
-        }
-        if (!(pg & (1u << 31)))
-            nv &= ~VZ_EL_RI;
-        if (!(pg & (1u << 30)))
-            nv &= ~VZ_EL_XI;
-        return nv;
+        uint64_t rxi = (is64 ? v >> 62 : ((uint32_t)v >> 30)) & 3 & (pg >> 30);
+        uint64_t m = is64 && (pg & PG_ELPA) ? 0x3ffffffffffull : 0x3fffffffull;
+        return (v & m) | (rxi << 62);
     }
-    case VZ_CP0_INDEX:
-        return v & (tlb_n > 1 ? (1u << (32 - __builtin_clz(tlb_n - 1))) - 1 : 0);
+    case VZ_CP0_INDEX: {
+        /* R6: software can set P (31); writing 0 does not clear it (only a TLBP
+         * that matches does), and an index beyond the TLB leaves Index
+         * unchanged (UNDEFINED in the PRA): QEMU's helper_mtc0_index */
+        uint32_t idx = (uint32_t)v & 0x7fffffffu;
+        if (idx >= tlb_n)
+            return old;
+        return (((uint32_t)old | (uint32_t)v) & 0x80000000u) | idx;
+    }
     case VZ_CP0_PAGEMASK: {
-        /* only the PRA's page sizes (4 KiB, 16 KiB, ... 1 GiB: masks of an even
-         * number of contiguous ones) are kept; anything else reads as 4 KiB
-         * (QEMU's compute_pagemask) */
+        /* only the page sizes the TLB has (4 KiB, 16 KiB, ... 256 MiB: masks of an
+         * even number of contiguous ones in 28:13) are kept; anything else reads
+         * as 4 KiB (QEMU's compute_pagemask) */
         uint64_t pm = v & VZ_PM_MASK;
         uint64_t m = pm >> 13;
         if ((m & (m + 1)) != 0 || (__builtin_popcountll(m) & 1))
             pm = 0;
         return pm;
     }
-    case VZ_CP0_STATUS:
-        /* SR and NMI (bits 20, 19) can only be cleared by software */
-        return (nv & ~(uint64_t)0x180000) | (old & v & 0x180000);
+    case VZ_CP0_STATUS: {
+        /* R6: KX = 0 forces SX = 0 and SX = 0 forces UX = 0; KSU = 3 (reserved)
+         * leaves KSU unchanged; SR and NMI (bits 20, 19) can only be cleared
+         * (QEMU's cpu_mips_store_status) */
+        uint32_t w = (uint32_t)v, o = (uint32_t)old;
+        uint32_t ksux = w & ST_KX;
+        ksux |= (ksux >> 1) & w;
+        ksux |= (ksux >> 1) & w;
+        w = (w & ~(uint32_t)(ST_KX | ST_SX | ST_UX)) | ksux;
+        uint32_t m = (uint32_t)cp0_desc[id].mask;
+        if (((w & ST_KSU) >> 3) == 3)
+            m &= ~ST_KSU;
+        uint32_t r = (o & ~m) | (w & m);
+        return (r & ~0x180000u) | (o & w & 0x180000u);
+    }
+    case VZ_CP0_ENTRYHI:
+        /* a write with R = 2 (xkphys, not mapped) leaves R unchanged (QEMU) */
+        if ((v >> 62) == 2)
+            nv = (nv & ~VZ_EH_R) | (old & VZ_EH_R);
+        return nv;
     case VZ_CP0_CAUSE:
         return (nv & ~(uint64_t)0x400000) | (old & v & 0x400000);   /* WP clear-only */
     case VZ_CP0_WIRED:
-        return nv & 0xffff;          /* Limit (31:16) reads 0 */
+        /* R6: a value >= the number of entries is ignored (QEMU's
+         * helper_mtc0_wired); Limit (31:16) reads 0 */
+        return v < tlb_n ? (uint32_t)v : old;
     default:
         return nv;
     }
@@ -629,12 +682,24 @@ void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v, int is64)
         /* writing Wired resets Random to the top (PRA) */
         c->rand_prev = 0;
         break;
+    case VZ_CP0_CAUSE:
+        if ((nv ^ c->cp0[id]) & CA_DC) {
+            /* Cause.DC stops Count (keeping its value) or restarts it */
+            if (nv & CA_DC)
+                c->cp0[VZ_CP0_COUNT] = vz_cpu_count(c);
+            c->count_stamp = c->insns;
+            c->cp0[id] = nv;
+            vz_cpu_timer_update(c, 0);
+            c->irq_check = 1, c->stop_at = 0;
+            return;
+        }
+        break;
     default:
         break;
     }
     c->cp0[id] = nv;
     if (id == VZ_CP0_STATUS || id == VZ_CP0_ENTRYHI || id == VZ_CP0_GUESTCTL0 ||
-        id == VZ_CP0_GUESTCTL1)
+        id == VZ_CP0_GUESTCTL1 || id == VZ_CP0_PAGEGRAIN)
         vz_cpu_update_mode(c);
     if (id == VZ_CP0_CAUSE || id == VZ_CP0_STATUS || id == VZ_CP0_GUESTCTL2 ||
         id == VZ_CP0_GUESTCTL0)

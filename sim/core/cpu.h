@@ -106,6 +106,15 @@ void vz_cpu_set_gpr(vz_cpu *c, unsigned r, uint64_t v);
 uint64_t vz_cpu_get_cp0(const vz_cpu *c, vz_cp0_id id);
 /* The VZ guest context's copy of id (0 for root-only registers). */
 uint64_t vz_cpu_get_guest_cp0(const vz_cpu *c, vz_cp0_id id);
+/* Write the VZ guest context's id as root's MTGC0/DMTGC0 would (masks and side
+ * effects included; ignored for root-only registers). For hypervisors written in C
+ * against the simulated core. */
+void vz_cpu_set_guest_cp0(vz_cpu *c, vz_cp0_id id, uint64_t v);
+/* Invalidate every root TLB entry that maps va for (asid, guestid) - what a
+ * hypervisor does with TLBP + TLBWI of an invalid entry after changing a GPA
+ * mapping (walkthrough §6.4). Returns the number of entries invalidated. */
+int vz_cpu_root_tlb_invalidate(vz_cpu *c, uint64_t va, unsigned asid, unsigned guestid);
+
 /* In guest mode now? (GuestCtl0.GM = 1, Root.Status.EXL = ERL = 0) */
 int vz_cpu_in_guest(const vz_cpu *c);
 

@@ -53,6 +53,8 @@ struct vz_cpu {
     uint64_t btarget;          /* successor of the delay-slot instruction */
     uint8_t slot;              /* state of the NEXT instruction: 0, 1 delay, 2 forbidden */
     uint8_t kernel;            /* cached: kernel mode */
+    uint8_t no64;              /* cached: 64-bit operations disabled (user, UX = PX = 0) */
+    uint8_t awrap;             /* cached: 64-bit addressing off, addresses wrap at 32 bits */
     uint8_t irq_check;         /* re-evaluate interrupts before the next instruction */
     int8_t last_exc;           /* ExcCode of the last exception entered (for traces) */
     uint64_t last_pa;          /* physical address of the last data access (traces) */

@@ -58,6 +58,10 @@ static int data_slow(vz_cpu *c, uint64_t va, unsigned size, int acc, uint64_t *v
         return -1;
     }
     size_t avail;
+    if (acc == ACC_STORE && vz_mem_is_rom(c->mem, pa)) {
+        c->last_pa = pa;       /* a store to ROM (boston's boot flash) is ignored */
+        return 0;
+    }
     uint8_t *host = vz_mem_ptr(c->mem, pa & ~(uint64_t)4095, &avail);
     if (host && avail >= 4096) {
         stlb_entry *e = &c->stlb[acc][(va >> 12) & (STLB_SIZE - 1)];
@@ -93,9 +97,14 @@ static int data_slow(vz_cpu *c, uint64_t va, unsigned size, int acc, uint64_t *v
     return 0;
 }
 
+/* Effective address: with the mode's 64-bit addressing off (Status.KX/SX/UX = 0)
+ * R6 wraps address arithmetic at 32 bits (QEMU's MIPS_HFLAG_AWRAP). */
+#define EA(c, va) ((c)->awrap ? sx32(va) : (va))
+
 static ALWAYS_INLINE int load(vz_cpu *c, uint64_t va, unsigned size, uint64_t *val,
                               uint64_t pc, int slot, const int trace)
 {
+    va = EA(c, va);
     stlb_entry *e = &c->stlb[ACC_LOAD][(va >> 12) & (STLB_SIZE - 1)];
     if (likely(e->vpage == vz_stlb_key(c, va) && (va & 4095) + size <= 4096)) {
         if (trace)
@@ -111,6 +120,7 @@ static ALWAYS_INLINE int load(vz_cpu *c, uint64_t va, unsigned size, uint64_t *v
 static ALWAYS_INLINE int store(vz_cpu *c, uint64_t va, unsigned size, uint64_t val,
                                uint64_t pc, int slot, const int trace)
 {
+    va = EA(c, va);
     stlb_entry *e = &c->stlb[ACC_STORE][(va >> 12) & (STLB_SIZE - 1)];
     if (likely(e->vpage == vz_stlb_key(c, va) && (va & 4095) + size <= 4096)) {
         if (trace)
@@ -215,6 +225,30 @@ static int rdhwr(vz_cpu *c, unsigned reg, unsigned sel, uint64_t *v)
     }
 }
 
+/* MIPS64 instructions that are 64-bit operations: Reserved Instruction in user
+ * mode unless Status.UX or PX is set (QEMU's check_mips_64 list). */
+static int op64(unsigned id)
+{
+    switch (id) {
+    case VZ_I_DADD: case VZ_I_DADDU: case VZ_I_DSUB: case VZ_I_DSUBU: case VZ_I_DADDIU:
+    case VZ_I_DAUI: case VZ_I_DAHI: case VZ_I_DATI:
+    case VZ_I_DSLL: case VZ_I_DSRL: case VZ_I_DSRA: case VZ_I_DROTR:
+    case VZ_I_DSLL32: case VZ_I_DSRL32: case VZ_I_DSRA32: case VZ_I_DROTR32:
+    case VZ_I_DSLLV: case VZ_I_DSRLV: case VZ_I_DSRAV: case VZ_I_DROTRV:
+    case VZ_I_DMUL: case VZ_I_DMUH: case VZ_I_DMULU: case VZ_I_DMUHU:
+    case VZ_I_DDIV: case VZ_I_DMOD: case VZ_I_DDIVU: case VZ_I_DMODU:
+    case VZ_I_DCLZ: case VZ_I_DCLO: case VZ_I_DLSA: case VZ_I_DALIGN:
+    case VZ_I_DBITSWAP: case VZ_I_DSBH: case VZ_I_DSHD:
+    case VZ_I_DEXT: case VZ_I_DEXTM: case VZ_I_DEXTU:
+    case VZ_I_DINS: case VZ_I_DINSM: case VZ_I_DINSU:
+    case VZ_I_LD: case VZ_I_SD: case VZ_I_LWU: case VZ_I_LLD: case VZ_I_SCD:
+    case VZ_I_LDPC: case VZ_I_LWUPC:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* ---------------- one instruction ---------------- */
 
 #define RS (c->gpr[vz_f_rs(w)])
@@ -304,7 +338,7 @@ static int rdhwr(vz_cpu *c, unsigned reg, unsigned sel, uint64_t *v)
     } while (0)
 #define REQUIRE_CP0_CTX()                                              \
     do {                                                               \
-        if (!c->kernel && !(c->cx[VZ_CP0_STATUS] & (1u << 28))) {      \
+        if (!c->kernel) {                                              \
             c->cx[VZ_CP0_CAUSE] &= ~(uint64_t)(3u << 28);              \
             EXC(VZ_EXC_CPU);                                           \
         }                                                              \
@@ -384,6 +418,8 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
     if (unlikely(slot) && d->id < VZ_I_COUNT &&
         (vz_insn_table[d->id].flags & (VZ_F_CTI | VZ_F_NOSLOT)))
         EXC(VZ_EXC_RI);
+    if (unlikely(c->no64) && op64(d->id))
+        EXC(VZ_EXC_RI);     /* 64-bit operation in user mode with UX = PX = 0 */
 
     switch ((vz_insn_id)d->id) {
     /* ---- no-ops and hints ---- */
@@ -630,7 +666,7 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
     }
     case VZ_I_LWPC: case VZ_I_LWUPC: {
         int64_t off = (int64_t)((w & 0x7ffff) ^ 0x40000) - 0x40000;
-        uint64_t va = pc + (uint64_t)(off * 4), v;
+        uint64_t va = EA(c, pc + (uint64_t)(off * 4)), v;
         if (va & 3)
             EXC_ADDR(VZ_EXC_ADEL, va);
         LOAD(va, 4, v);
@@ -639,7 +675,7 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
     }
     case VZ_I_LDPC: {
         int64_t off = (int64_t)((w & 0x3ffff) ^ 0x20000) - 0x20000;
-        uint64_t va = (pc & ~(uint64_t)7) + (uint64_t)(off * 8), v;
+        uint64_t va = EA(c, (pc & ~(uint64_t)7) + (uint64_t)(off * 8)), v;
         LOAD(va, 8, v);
         SET(vz_f_rs(w), v);
         break;
@@ -663,7 +699,7 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
      * address matches and memory still holds that value (QEMU's cmpxchg model). */
     case VZ_I_LL: case VZ_I_LLD: {
         unsigned sz = d->id == VZ_I_LL ? 4 : 8;
-        uint64_t va = RS + (uint64_t)OFF9, v;
+        uint64_t va = EA(c, RS + (uint64_t)OFF9), v;
         if (va & (sz - 1))
             EXC_ADDR(VZ_EXC_ADEL, va);
         LOAD(va, sz, v);
@@ -676,14 +712,14 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
             uint64_t pa;
             xlate_fault f;
             if (vz_cpu_translate(c, va, ACC_LOAD, &pa, &f) == 0)
-                c->cx[VZ_CP0_LLADDR] = (pa >> 4) & 0xfffffffffull;
+                c->cx[VZ_CP0_LLADDR] = pa;   /* the physical address (QEMU's I6400) */
         }
         SETT(v);
         break;
     }
     case VZ_I_SC: case VZ_I_SCD: {
         unsigned sz = d->id == VZ_I_SC ? 4 : 8;
-        uint64_t va = RS + (uint64_t)OFF9, cur;
+        uint64_t va = EA(c, RS + (uint64_t)OFF9), cur;
         if (va & (sz - 1))
             EXC_ADDR(VZ_EXC_ADES, va);
         int ok = 0;
@@ -832,14 +868,15 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
         int id = c->cp0_index[vz_f_rd(w)][w & 7];
         if (d->id == VZ_I_MTC0 || d->id == VZ_I_DMTC0) {
             if (id >= 0)
-                vz_cpu_mtc0(c, (vz_cp0_id)id, d->id == VZ_I_MTC0 ? sx32(RT) : RT,
-                            d->id == VZ_I_DMTC0);
+                vz_cpu_mtc0(c, (vz_cp0_id)id, RT, d->id == VZ_I_DMTC0);
             break;
         }
         uint64_t v = id < 0 ? 0 : vz_cpu_mfc0(c, (vz_cp0_id)id);
         if (d->id == VZ_I_MFC0 && (id == VZ_CP0_ENTRYLO0 || id == VZ_CP0_ENTRYLO1))
             v = (v & 0x3fffffffu) | ((v >> 62) << 30);   /* RI/XI in bits 31:30 */
-        SETT(d->id == VZ_I_MFC0 ? sx32(v) : v);
+        /* MFC0 returns the low word sign-extended; DMFC0 of a 32-bit register
+         * too (QEMU keeps them as signed words) */
+        SETT(d->id == VZ_I_MFC0 || (id >= 0 && vz_cp0_bits((vz_cp0_id)id) == 32) ? sx32(v) : v);
         break;
     }
     case VZ_I_DI: case VZ_I_EI: {

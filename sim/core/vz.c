@@ -22,6 +22,8 @@
 #define ST_CU0 (1u << 28)
 #define CA_TI  (1u << 30)
 
+static void guest_write_api(vz_cpu *c, vz_cp0_id id, uint64_t v);
+
 /* ---------------- guest context ---------------- */
 
 /* Guest reset state (vz-facts §5.2, what Linux KVM gives a new vCPU): Status
@@ -76,6 +78,28 @@ uint64_t vz_cpu_get_guest_cp0(const vz_cpu *c, vz_cp0_id id)
 int vz_cpu_in_guest(const vz_cpu *c)
 {
     return c->guest;
+}
+
+void vz_cpu_set_guest_cp0(vz_cpu *c, vz_cp0_id id, uint64_t v)
+{
+    if ((unsigned)id >= VZ_CP0_COUNT_ || !vz_cp0_in_guest(id))
+        return;
+    guest_write_api(c, id, v);
+}
+
+int vz_cpu_root_tlb_invalidate(vz_cpu *c, uint64_t va, unsigned asid, unsigned guestid)
+{
+    int n = 0;
+    for (;;) {
+        int i = vz_tlb_lookup(&c->tlb, va, (uint8_t)asid, (uint16_t)guestid);
+        if (i < 0)
+            break;
+        c->tlb.e[i].invalid = 1;
+        n++;
+    }
+    if (n)
+        vz_cpu_flush_stlb(c);
+    return n;
 }
 
 int vz_cpu_read_tlb(const vz_cpu *c, int guest, unsigned i, uint64_t *entryhi,
@@ -243,6 +267,11 @@ static void guest_write(vz_cpu *c, vz_cp0_id id, uint64_t v, int is64)
         vz_cpu_update_mode(c);
     if (id == VZ_CP0_STATUS || id == VZ_CP0_CAUSE)
         c->irq_check = 1, c->stop_at = 0;
+}
+
+static void guest_write_api(vz_cpu *c, vz_cp0_id id, uint64_t v)
+{
+    guest_write(c, id, v, vz_cp0_bits(id) == 64);
 }
 
 static uint64_t guest_read(vz_cpu *c, vz_cp0_id id)

@@ -71,6 +71,17 @@ int vz_boston_map(vz_mem *m, uint64_t ram_size, char *err, size_t errlen)
                      (unsigned long long)VZ_BOSTON_HIGHDDR_BASE, (unsigned long long)ram_size);
         return -1;
     }
+    /* The boot flash: QEMU's ROM region of 128 MiB, zero except for the small
+     * bootloader QEMU writes at 0x1fc00000 (vzsim starts the program in the state
+     * that bootloader leaves and does not reproduce its words). Exceptions with
+     * Status.BEV = 1 vector into it (0xbfc00200 + offset): zeros execute as NOPs
+     * on both. */
+    if (vz_mem_add_rom(m, VZ_BOSTON_FLASH_BASE, VZ_BOSTON_FLASH_SIZE, "boston.flash") != 0) {
+        if (err && errlen)
+            snprintf(err, errlen, "boston: cannot add the flash at 0x%llx",
+                     (unsigned long long)VZ_BOSTON_FLASH_BASE);
+        return -1;
+    }
     uint64_t low = ram_size < VZ_BOSTON_LOWDDR_MAX ? ram_size : VZ_BOSTON_LOWDDR_MAX;
     if (vz_mem_add_alias(m, VZ_BOSTON_LOWDDR_BASE, low, VZ_BOSTON_HIGHDDR_BASE) != 0) {
         if (err && errlen)

@@ -39,6 +39,7 @@ extern "C" {
 #define VZ_BOSTON_UART_BASE      0x17ffe000ull  /* ns16550a, reg-shift 2 */
 #define VZ_BOSTON_LCD_BASE       0x17fff000ull
 #define VZ_BOSTON_FLASH_BASE     0x18000000ull  /* 128 MiB ROM */
+#define VZ_BOSTON_FLASH_SIZE     0x08000000ull
 #define VZ_BOSTON_BOOTLOADER     0x1fc00000ull  /* QEMU writes its bootloader here */
 #define VZ_BOSTON_PCIE1_MMIO     0x20000000ull  /* 512 MiB */
 #define VZ_BOSTON_PCIE0_MMIO     0x40000000ull  /* 1 GiB */

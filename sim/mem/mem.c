@@ -19,6 +19,7 @@ struct region {
     uint64_t base, size;
     uint64_t target;            /* REG_ALIAS: physical address the base maps to */
     uint8_t **chunks;           /* REG_RAM: size >> CHUNK_SHIFT pointers */
+    int rom;                    /* REG_RAM: stores through vz_mem_store are dropped */
     const vz_mmio_ops *ops;     /* REG_MMIO */
     void *opaque;
     char name[32];
@@ -92,6 +93,22 @@ int vz_mem_add_ram(vz_mem *m, uint64_t base, uint64_t size, const char *name)
         return -1;
     }
     return 0;
+}
+
+static struct region *find(vz_mem *m, uint64_t *pa);
+
+int vz_mem_add_rom(vz_mem *m, uint64_t base, uint64_t size, const char *name)
+{
+    if (vz_mem_add_ram(m, base, size, name ? name : "rom") != 0)
+        return -1;
+    m->regions[m->nregions - 1].rom = 1;
+    return 0;
+}
+
+int vz_mem_is_rom(vz_mem *m, uint64_t pa)
+{
+    struct region *r = find(m, &pa);
+    return r && r->kind == REG_RAM && r->rom;
 }
 
 int vz_mem_add_alias(vz_mem *m, uint64_t base, uint64_t size, uint64_t target)
@@ -226,6 +243,8 @@ int vz_mem_store(vz_mem *m, uint64_t pa, unsigned size, uint64_t val)
             return -1;
         return r->ops->write(r->opaque, a - r->base, size, val);
     }
+    if (r->rom)
+        return 0;                   /* writes to ROM are ignored */
     return copy(m, pa, NULL, &val, size);
 }
 

@@ -44,6 +44,11 @@ void vz_mem_destroy(vz_mem *m);
  * not chunk-aligned (RAM/alias), exceeds 48 bits, or the table is full. */
 int vz_mem_add_ram(vz_mem *m, uint64_t base, uint64_t size, const char *name);
 int vz_mem_add_alias(vz_mem *m, uint64_t base, uint64_t size, uint64_t target);
+/* ROM: RAM that loaders fill (vz_mem_write, vz_mem_ptr) but whose vz_mem_store
+ * writes are ignored, as QEMU ignores CPU writes to a ROM region. The core asks
+ * vz_mem_is_rom before storing through a host pointer. */
+int vz_mem_add_rom(vz_mem *m, uint64_t base, uint64_t size, const char *name);
+int vz_mem_is_rom(vz_mem *m, uint64_t pa);
 int vz_mem_add_mmio(vz_mem *m, uint64_t base, uint64_t size, const vz_mmio_ops *ops,
                     void *opaque, const char *name);
 

@@ -19,7 +19,7 @@ void vz_tlb_init(vz_tlb *t, unsigned n)
 static int match(const vz_tlb_entry *e, uint64_t vhi, uint8_t asid, uint16_t guestid)
 {
     return !e->invalid && e->guestid == guestid && (e->g || e->asid == asid) &&
-           ((vhi & ~e->mask) == e->hi);
+           ((vhi ^ e->hi) & ~e->mask) == 0;
 }
 
 int vz_tlb_lookup(const vz_tlb *t, uint64_t va, uint8_t asid, uint16_t guestid)
@@ -40,7 +40,7 @@ int vz_tlb_probe(const vz_tlb *t, uint64_t entryhi, uint16_t guestid)
         /* TLBP compares VPN2 under the entry's mask (and the probe's own mask, so
          * that overlapping large pages are found) */
         if (!e->invalid && e->guestid == guestid && (e->g || e->asid == asid) &&
-            ((vhi & ~e->mask) == e->hi))
+            ((vhi ^ e->hi) & ~e->mask) == 0)
             return (int)i;
     }
     return -1;
@@ -51,11 +51,15 @@ void vz_tlb_write(vz_tlb *t, unsigned i, uint64_t entryhi, uint64_t pagemask, ui
 {
     vz_tlb_entry *e = &t->e[i % t->n];
     e->mask = pagemask & VZ_PM_MASK;
-    e->hi = entryhi & (VZ_EH_R | VZ_EH_VPN2) & ~e->mask;
+    /* VPN2 is kept whole (the bits under the mask are not compared, and TLBR
+     * returns them); the PFN is aligned to the page size. The PRA leaves both
+     * implementation dependent; this is QEMU's r4k_fill_tlb. */
+    e->hi = entryhi & (VZ_EH_R | VZ_EH_VPN2);
     e->asid = (uint8_t)(entryhi & VZ_EH_ASID);
     e->g = (uint8_t)(lo0 & lo1 & VZ_EL_G);
-    e->lo[0] = lo0 & ~VZ_EL_G;
-    e->lo[1] = lo1 & ~VZ_EL_G;
+    uint64_t pfn_low = (e->mask >> 13) << 6;
+    e->lo[0] = lo0 & ~VZ_EL_G & ~pfn_low;
+    e->lo[1] = lo1 & ~VZ_EL_G & ~pfn_low;
     e->guestid = guestid;
     e->invalid = (entryhi & VZ_EH_EHINV) != 0;
 }

@@ -4,7 +4,7 @@
  * Spec: MIPS64 PRA (Vol. III) ch. 4 "Virtual memory" and 9 (EntryHi, EntryLo,
  * PageMask, Index, Random, Wired); VZ module for the GuestID tag (vz-facts §6).
  * Entries hold a pair of pages (even/odd) of any size from 4 KiB (PageMask 0) up to
- * 1 GiB. Matching: VPN2 under the entry's mask, the region bits R, and either the
+ * 256 MiB. Matching: VPN2 under the entry's mask, the region bits R, and either the
  * global bit or the ASID, and the GuestID; entries marked EHINV never match.
  * Limits: no FTLB (Config0.MT = 1), 8-bit ASIDs, SEGBITS = PABITS = 48. Pure data
  * structure: the core decides which ASID/GuestID to use and which exception to raise.
@@ -32,12 +32,12 @@ extern "C" {
 #define VZ_EL_D       0x4ull
 #define VZ_EL_V       0x2ull
 #define VZ_EL_G       0x1ull
-#define VZ_PM_MASK    0x000000007fffe000ull   /* 4 KiB .. 1 GiB pairs */
+#define VZ_PM_MASK    0x000000001fffe000ull   /* 4 KiB .. 256 MiB pages (I6400's VTLB, QEMU) */
 
 typedef struct vz_tlb_entry {
-    uint64_t hi;        /* R | VPN2, with the bits covered by mask cleared */
+    uint64_t hi;        /* R | VPN2 as written (bits under mask not compared) */
     uint64_t mask;      /* PageMask bits */
-    uint64_t lo[2];     /* EntryLo0/1 without G */
+    uint64_t lo[2];     /* EntryLo0/1 without G, PFN aligned to the page size */
     uint16_t guestid;
     uint8_t asid;
     uint8_t g;

@@ -45,7 +45,14 @@ TEST(BostonMap, DefaultIsOneGiB)
     EXPECT_TRUE(is_ram(m.get(), 0x0fffffff));
     EXPECT_FALSE(is_ram(m.get(), 0x10000000));  // PCIe0 config space in QEMU
     EXPECT_EQ(vz_mem_ptr(m.get(), 0x0fffffff, nullptr), vz_mem_ptr(m.get(), 0x8fffffff, nullptr));
-    EXPECT_FALSE(is_ram(m.get(), 0x1fc00000));  // flash is not modelled
+    // Boot flash: ROM, zero (BEV vectors run into it), CPU stores ignored.
+    EXPECT_STREQ(vz_mem_region_name(m.get(), 0x1fc00380), "boston.flash");
+    EXPECT_TRUE(vz_mem_is_rom(m.get(), 0x1fc00380));
+    EXPECT_FALSE(vz_mem_is_rom(m.get(), 0x80000000));
+    uint64_t v = 1;
+    ASSERT_EQ(vz_mem_store(m.get(), 0x1fc00380, 4, 0x12345678), 0);
+    ASSERT_EQ(vz_mem_load(m.get(), 0x1fc00380, 4, &v), 0);
+    EXPECT_EQ(v, 0u);
 }
 
 TEST(BostonMap, AliasSharesBytes)
