@@ -23,6 +23,7 @@
 #include "sim/core/cpu.h"
 #include "sim/isa/isa.h"
 #include "sim/mem/boston.h"
+#include "tools/hvcmds.h"
 
 #define VZSIM_VERSION "0.1.0"
 
@@ -383,6 +384,12 @@ int main(int argc, char **argv)
         return cmd_disasm(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0)
         return cmd_sweep(argc - 1, argv + 1);
+    if (strcmp(cmd, "guest") == 0)
+        return vz_cmd_guest(argc - 1, argv + 1);
+    if (strcmp(cmd, "scenarios") == 0)
+        return vz_cmd_scenarios(argc - 1, argv + 1);
+    if (strcmp(cmd, "entry") == 0)
+        return vz_cmd_entry(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("vzsim %s\n", VZSIM_VERSION);
         return 0;
