@@ -19,26 +19,35 @@
 #include <unistd.h>
 
 #include "hv/entry/host.h"
+#include "sim/timing/timing.h"
 #include "sim/isa/isa.h"
 #include "sim/mem/boston.h"
 
 /* ---------------- per-exit instruction accounting ---------------- */
 
 #define MAX_SAMPLES 100000
+/* Per exit: c0 = the exiting guest instruction, c2 = the call of the exit handler,
+ * c3 = its return, c5 = the first guest instruction completed after re-entry
+ * (docs/architecture.md "Timing one exit"). Counted in instructions, or in cycles
+ * when a timing model is attached (then this observer runs after it). */
 typedef struct exit_timer {
     uint64_t n;              /* instructions seen (retired or faulting) */
+    vz_timing *timing;       /* NULL: count instructions */
     int state;               /* 0 in guest, 1 exit path, 2 re-entry */
-    uint64_t c0, c2;
-    uint64_t exit_path[MAX_SAMPLES], reentry[MAX_SAMPLES];
+    uint64_t c0, c2, c3, last;
+    uint64_t exit_path[MAX_SAMPLES], handler[MAX_SAMPLES], reentry[MAX_SAMPLES];
+    uint64_t total[MAX_SAMPLES];
     size_t nsamples;
 } exit_timer;
 
 static void timer_retire(void *opaque, const vz_retire_info *ri)
 {
     exit_timer *t = opaque;
+    uint64_t now = t->timing ? vz_timing_cycles(t->timing) : t->n + 1;
     if (ri->exception == -2) {               /* the exit handler host call */
         if (t->state == 1) {
-            t->c2 = t->n;
+            t->c2 = t->last;
+            t->c3 = t->timing ? now : t->last;
             t->state = 2;
         }
         return;
@@ -46,15 +55,18 @@ static void timer_retire(void *opaque, const vz_retire_info *ri)
     if (ri->guest && ri->exception < 0) {
         if (t->state == 2 && t->nsamples < MAX_SAMPLES) {
             t->exit_path[t->nsamples] = t->c2 - t->c0;
-            t->reentry[t->nsamples] = t->n - t->c2 + 1;
+            t->handler[t->nsamples] = t->c3 - t->c2;
+            t->reentry[t->nsamples] = now - t->c3;
+            t->total[t->nsamples] = now - t->c0;
             t->nsamples++;
         }
         t->state = 0;
     } else if (ri->guest && ri->exception >= 0 && t->state == 0) {
-        t->c0 = t->n;                        /* a guest instruction that exited or trapped */
+        t->c0 = t->last;                     /* before the exiting guest instruction */
         t->state = 1;
     }
     t->n++;
+    t->last = now;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -66,12 +78,12 @@ static int cmp_u64(const void *a, const void *b)
 static void summary(const char *what, uint64_t *v, size_t n, char *out, size_t len)
 {
     if (!n) {
-        snprintf(out, len, "%-9s      -", what);
+        snprintf(out, len, "%-10s -", what);
         return;
     }
     qsort(v, n, sizeof *v, cmp_u64);
-    snprintf(out, len, "%-9s min %4" PRIu64 " median %4" PRIu64 " max %4" PRIu64, what, v[0],
-             v[n / 2], v[n - 1]);
+    snprintf(out, len, "%-10s %5" PRIu64 " / %5" PRIu64 " / %5" PRIu64, what, v[0], v[n / 2],
+             v[n - 1]);
 }
 
 /* ---------------- one guest under the host ---------------- */
@@ -86,8 +98,9 @@ typedef struct guest_run {
 } guest_run;
 
 static int run_guest(const char *elf, uint64_t max_insns, uint64_t max_exits, FILE *console,
-                     exit_timer *timer, guest_run *out)
+                     exit_timer *timer, const vz_timing_config *tcfg, guest_run *out)
 {
+    vz_timing *timing = NULL;
     char err[512];
     vz_mem *mem = vz_mem_create();
     vz_cpu *cpu = NULL;
@@ -112,8 +125,20 @@ static int run_guest(const char *elf, uint64_t max_insns, uint64_t max_exits, FI
         snprintf(out->msg, sizeof out->msg, "%s", err);
         goto done;
     }
-    if (timer)
+    if (tcfg) {
+        timing = vz_timing_create(tcfg);
+        if (!timing) {
+            snprintf(out->msg, sizeof out->msg, "cannot create the timing model");
+            goto done;
+        }
+        vz_timing_attach(timing, cpu);
+        if (timer) {
+            timer->timing = timing;
+            vz_timing_chain(timing, timer_retire, timer);
+        }
+    } else if (timer) {
         vz_cpu_set_retire_observer(cpu, timer_retire, timer);
+    }
     out->status = vz_hv_run(hv, max_insns);
     out->exit_status = vz_hv_exit_status(hv);
     for (int r = 0; r < VZ_EXIT_NREASONS; r++)
@@ -123,6 +148,7 @@ static int run_guest(const char *elf, uint64_t max_insns, uint64_t max_exits, FI
     snprintf(out->msg, sizeof out->msg, "%s", vz_hv_message(hv));
     rc = 0;
 done:
+    vz_timing_destroy(timing);
     vz_hv_destroy(hv);
     vz_cpu_destroy(cpu);
     vz_mem_destroy(mem);
@@ -161,7 +187,7 @@ int vz_cmd_guest(int argc, char **argv)
         return 2;
     }
     guest_run r;
-    if (run_guest(argv[i], max_insns, max_exits, stdout, NULL, &r) != 0) {
+    if (run_guest(argv[i], max_insns, max_exits, stdout, NULL, NULL, &r) != 0) {
         fprintf(stderr, "vzsim guest: %s\n", r.msg);
         return 2;
     }
@@ -209,6 +235,31 @@ static int guest_dir(char *out, size_t n)
 
 int vz_cmd_scenarios(int argc, char **argv)
 {
+    const char *config = VZSIM_DEFAULT_CONFIG;
+    int functional = 0;
+    int first = 1;
+    while (first < argc && argv[first][0] == '-') {
+        if (!strcmp(argv[first], "--config") && first + 1 < argc) {
+            config = argv[first + 1];
+            first += 2;
+        } else if (!strcmp(argv[first], "--functional")) {
+            functional = 1;
+            first++;
+        } else {
+            fprintf(stderr, "usage: vzsim scenarios [--config FILE.ini | --functional] [NAME ...]\n");
+            return 2;
+        }
+    }
+    argc -= first - 1;
+    argv += first - 1;
+    static vz_timing_config tcfg;
+    if (!functional) {
+        char err[512];
+        if (vz_timing_config_load(config, &tcfg, err, sizeof err) != 0) {
+            fprintf(stderr, "vzsim scenarios: %s\n", err);
+            return 2;
+        }
+    }
     char dir[PATH_MAX];
     if (guest_dir(dir, sizeof dir) != 0) {
         fprintf(stderr, "vzsim scenarios: cannot find the guests directory\n");
@@ -216,8 +267,13 @@ int vz_cmd_scenarios(int argc, char **argv)
     }
     int failures = 0, ran = 0;
     static exit_timer timer;
-    printf("vzsim scenarios (functional mode: instruction counts; cycles need the timing model)\n");
-    printf("%-10s %6s  %-12s %s\n", "scenario", "exits", "reason", "per exit, instructions");
+    if (functional)
+        printf("vzsim scenarios (functional mode: instruction counts)\n");
+    else
+        printf("vzsim scenarios (cycles, timing config %s)\n", config);
+    printf("%-10s %6s  %-10s %s\n", "scenario", "exits", "reason",
+           functional ? "per exit, instructions: min / median / max"
+                      : "per exit, cycles: min / median / max");
     for (size_t s = 0; s < sizeof scenarios / sizeof scenarios[0]; s++) {
         int wanted = argc <= 1;
         for (int i = 1; i < argc; i++)
@@ -231,7 +287,7 @@ int vz_cmd_scenarios(int argc, char **argv)
         memset(&timer, 0, sizeof timer);
         FILE *con = tmpfile();
         guest_run r;
-        if (run_guest(elf, 200000000ull, 100000, con, &timer, &r) != 0) {
+        if (run_guest(elf, 200000000ull, 100000, con, &timer, functional ? NULL : &tcfg, &r) != 0) {
             fprintf(stderr, "vzsim scenarios: %s: %s\n", scenarios[s].name, r.msg);
             failures++;
             if (con)
@@ -248,13 +304,14 @@ int vz_cmd_scenarios(int argc, char **argv)
             ok = ok && got == scenarios[s].expect;
         else
             ok = ok && got >= 100;
-        char a[96], b[96];
+        char a[96], b[96], c[96], d[96];
         summary("exit", timer.exit_path, timer.nsamples, a, sizeof a);
-        summary("re-entry", timer.reentry, timer.nsamples, b, sizeof b);
-        printf("%-10s %6" PRIu64 "  %-12s %s | handler 0 (native) | %s | total exits %" PRIu64
-               "%s\n",
-               scenarios[s].name, got, vz_exit_reason_name(scenarios[s].reason), a, b,
-               r.total_exits, ok ? "" : "  <-- UNEXPECTED");
+        summary("handler", timer.handler, timer.nsamples, b, sizeof b);
+        summary("re-entry", timer.reentry, timer.nsamples, c, sizeof c);
+        summary("round trip", timer.total, timer.nsamples, d, sizeof d);
+        printf("%-10s %6" PRIu64 "  %-10s %s\n%30s%s\n%30s%s\n%30s%s   (all exits: %" PRIu64 ")%s\n",
+               scenarios[s].name, got, vz_exit_reason_name(scenarios[s].reason), a, "", b, "",
+               c, "", d, r.total_exits, ok ? "" : "  <-- UNEXPECTED");
         if (!ok) {
             failures++;
             fprintf(stderr, "vzsim scenarios: %s: status %d, exit status %d: %s\n",
