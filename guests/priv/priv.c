@@ -129,8 +129,8 @@ void priv_init(void)
   rt_exc_hook = priv_hook;
   priv_irq_ack = 0;
   priv_set_ebase((uint64_t)(uintptr_t)priv_vec_base);
-  /* RI/XI enabled with their own exception codes: QEMU's I6400 has these
-   * bits fixed at 1, vzsim resets them to 0 (see rixi.c) */
+  /* RI/XI enabled with their own exception codes (fixed at 1 on the I6400,
+   * see rixi.c), ELPA = 0: 36-bit physical addresses */
   MTC0(5, 1, 0xc8000000u);
   tlb_reset();
   exc_arm();

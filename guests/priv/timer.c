@@ -53,11 +53,15 @@ static int wait_match(void)
   return 0;
 }
 
+/* Waits also read Count: QEMU raises an expired timer when Count is read,
+ * without waiting for its host-timer callback (which a loaded host delays). */
 static int wait_exc(unsigned n)
 {
-  for (unsigned long i = 0; i < 100000000ul; i++)
+  for (unsigned long i = 0; i < 100000000ul; i++) {
+    (void)MFC0(9, 0);
     if (exc_n >= n)
       return 1;
+  }
   return 0;
 }
 
@@ -66,9 +70,11 @@ static unsigned ti(void) { return (unsigned)((MFC0(13, 0) >> 30) & 1); }
 /* QEMU raises TI from a host timer that may trail Count by a tick */
 static int wait_ti(void)
 {
-  for (unsigned long i = 0; i < 100000000ul; i++)
+  for (unsigned long i = 0; i < 100000000ul; i++) {
+    (void)MFC0(9, 0);
     if (ti())
       return 1;
+  }
   return 0;
 }
 static unsigned ip7(void) { return (unsigned)((MFC0(13, 0) >> 15) & 1); }
