@@ -24,6 +24,7 @@
 #include "sim/isa/isa.h"
 #include "sim/mem/boston.h"
 #include "tools/hvcmds.h"
+#include "sim/timing/timing.h"
 
 #define VZSIM_VERSION "0.1.0"
 
@@ -32,9 +33,14 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: vzsim run [--max-insns N (default 1e10, 0: none)] [--trace FILE|-] [--ram MiB]\n"
             "                 [--stats] [--tlb-entries N (1..64, default 64; QEMU's I6400: 16)]\n"
+            "                 [--timing CONFIG.ini (cycle-level mode)]\n"
             "                 PROG.elf [ARGS...]\n"
             "       vzsim disasm [--numeric] [--no-aliases] [--numeric-cp0] [--vma ADDR] FILE.bin\n"
             "       vzsim sweep [--start WORD] [--count N] [--stride S]\n"
+            "       vzsim config [FILE.ini]\n"
+            "       vzsim guest [--max-insns N] [--max-exits N] PROG.elf\n"
+            "       vzsim scenarios [--config FILE.ini | --functional] [NAME ...]\n"
+            "       vzsim entry --listing\n"
             "       vzsim version\n");
 }
 
@@ -90,12 +96,14 @@ static int cmd_run(int argc, char **argv)
         {"trace", required_argument, 0, 't'},
         {"ram", required_argument, 0, 'r'},
         {"stats", no_argument, 0, 's'},
+        {"timing", required_argument, 0, 'C'},
         {"tlb-entries", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     uint64_t max_insns = 10000000000ull, ram_mib = VZ_BOSTON_DEFAULT_RAM >> 20;
     int limit_given = 0;
+    const char *timing_path = NULL;
     uint64_t tlb_entries = 64;
     const char *trace_path = NULL;
     int stats = 0;
@@ -120,6 +128,7 @@ static int cmd_run(int argc, char **argv)
             }
             break;
         case 's': stats = 1; break;
+        case 'C': timing_path = optarg; break;
         case 'T':
             if (parse_u64(optarg, &tlb_entries) != 0 || tlb_entries < 1 || tlb_entries > 64) {
                 fprintf(stderr, "vzsim run: --tlb-entries: expected 1..64, got '%s'\n", optarg);
@@ -186,6 +195,24 @@ static int cmd_run(int argc, char **argv)
         }
         vz_cpu_set_retire_observer(cpu, trace_retire, &tr);
     }
+    vz_timing *timing = NULL;
+    if (timing_path) {
+        /* cycle-level mode: the timing model observes every executed instruction
+         * (a text trace, if any, is chained after it) */
+        static vz_timing_config tcfg;
+        if (vz_timing_config_load(timing_path, &tcfg, err, sizeof err) != 0 ||
+            !(timing = vz_timing_create(&tcfg))) {
+            fprintf(stderr, "vzsim run: %s\n", timing ? err : (err[0] ? err : "out of memory"));
+            if (tr.f && tr.f != stderr)
+                fclose(tr.f);
+            vz_cpu_destroy(cpu);
+            vz_mem_destroy(mem);
+            return 2;
+        }
+        vz_timing_attach(timing, cpu);
+        if (trace_path)
+            vz_timing_chain(timing, trace_retire, &tr);
+    }
     g_cpu = cpu;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
@@ -214,6 +241,13 @@ static int cmd_run(int argc, char **argv)
     }
     if (stats)
         fprintf(stderr, "vzsim: %" PRIu64 " instructions\n", vz_cpu_insns(cpu));
+    if (timing) {
+        if (stats)
+            vz_timing_stats_print(stderr, timing);
+        else
+            fprintf(stderr, "vzsim: %" PRIu64 " cycles\n", vz_timing_cycles(timing));
+        vz_timing_destroy(timing);
+    }
     g_cpu = NULL;
     if (tr.f && tr.f != stderr)
         fclose(tr.f);
@@ -384,6 +418,25 @@ int main(int argc, char **argv)
         return cmd_disasm(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0)
         return cmd_sweep(argc - 1, argv + 1);
+    if (strcmp(cmd, "config") == 0) {
+        /* the effective timing configuration: defaults, or FILE after loading */
+        static vz_timing_config tcfg;
+        char err[512];
+        if (argc > 3) {
+            fprintf(stderr, "usage: vzsim config [FILE.ini]\n");
+            return 2;
+        }
+        if (argc == 3) {
+            if (vz_timing_config_load(argv[2], &tcfg, err, sizeof err) != 0) {
+                fprintf(stderr, "vzsim config: %s\n", err);
+                return 2;
+            }
+        } else {
+            vz_timing_config_default(&tcfg);
+        }
+        vz_timing_config_print(stdout, &tcfg);
+        return 0;
+    }
     if (strcmp(cmd, "guest") == 0)
         return vz_cmd_guest(argc - 1, argv + 1);
     if (strcmp(cmd, "scenarios") == 0)
