@@ -215,6 +215,7 @@ static const struct scenario {
     {"gsfc", VZ_EXIT_GSFC, 100},
     {"gpafault", VZ_EXIT_GPA_FAULT, 0},      /* 100 plus the image's own pages */
     {"mmio", VZ_EXIT_MMIO, 101},
+    {"timer", VZ_EXIT_WAIT, 100},            /* + 3 GPSI per tick: Count, Compare twice */
     {"tlbmiss", VZ_EXIT_OTHER, 0},
 };
 

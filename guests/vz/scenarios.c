@@ -12,6 +12,26 @@
 #define ITERATIONS 100
 #endif
 
+#if defined(SCENARIO_TIMER)
+/* timer interrupts injected by the host: the guest's Count/Compare are the host's
+ * soft timer (GuestCtl0.GT = 0, every access exits with GPSI), WAIT exits and the
+ * host injects IP7 through GuestCtl2.VIP; the guest takes the interrupt itself */
+static volatile unsigned ticks;
+
+static void timer_hook(struct rt_frame *f)
+{
+    if (RT_CAUSE_EXCCODE(f->cause) == 0) {
+        unsigned long cnt;
+        __asm__ volatile("mfc0 %0, $9\n\taddiu %0, %0, 1000\n\tmtc0 %0, $11" : "=&r"(cnt));
+        ticks++;                                      /* the Compare write acknowledged it */
+        return;
+    }
+    printf("unexpected guest exception %u at %016llx\n", RT_CAUSE_EXCCODE(f->cause),
+           (unsigned long long)f->epc);
+    rt_exit(1);
+}
+#endif
+
 #if defined(SCENARIO_TLBMISS)
 /* guest TLB refill handled by the guest itself: the hypervisor must see no exit */
 static volatile unsigned long refills;
@@ -68,6 +88,16 @@ int main(void)
         *uart = (uint8_t)('a' + i % 26);
     *uart = '\n';
     printf("mmio: %u console bytes through RESUME_HOST\n", n + 1);
+#elif defined(SCENARIO_TIMER)
+    rt_exc_hook = timer_hook;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned long cnt, st;
+        __asm__ volatile("mfc0 %0, $9\n\taddiu %0, %0, 500\n\tmtc0 %0, $11" : "=&r"(cnt));
+        /* IM7 | IE, then sleep; the interrupt wakes the guest after WAIT */
+        __asm__ volatile("mfc0 %0, $12\n\tori %0, %0, 0x8001\n\tmtc0 %0, $12\n\tehb\n\t"
+                         "wait\n\tnop\n\tdi\n\tehb" : "=&r"(st) :: "memory");
+    }
+    printf("timer: %u timer interrupts taken by the guest\n", ticks);
 #elif defined(SCENARIO_TLBMISS)
     rt_exc_hook = tlb_hook;
     /* warm-up: touch the GPAs once through kseg0 so the root side is mapped */

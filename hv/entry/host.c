@@ -6,9 +6,9 @@
  * GSFC, GHFC, root TLB faults on guest-physical addresses (lazy mapping into the
  * GPA table) and MMIO (a RESUME_HOST round trip to the host loop, like
  * KVM_EXIT_MMIO). Anything else is an internal error reported with the guest state.
- * Limits: an exit whose instruction sits in a branch delay slot is reported as an
- * internal error (Linux emulates the branch from BadInstrP; vzsim's guests do not
- * need it yet).
+ * An exit in a delay slot (Cause.BD) resumes at the branch's target or fall-through,
+ * evaluated from BadInstrP and the guest registers as Linux's update_pc does; an exit
+ * in a forbidden slot resumes after it (the compact branch was not taken).
  */
 #include "hv/entry/host.h"
 
@@ -88,7 +88,53 @@ static int guest_read_gpa(vz_hv *h, uint64_t gpa, void *buf, size_t n)
     return vz_mem_read(h->mem, VZ_HV_GUEST_RAM_RPA + gpa, buf, n);
 }
 
-static int hypercall(vz_hv *h, vz_vcpu *v)
+/* Where the guest resumes after the exiting instruction has been emulated. Without
+ * BD: the next instruction. With BD: EPC is the branch (BadInstrP), the exiting
+ * instruction its slot; the branch is re-evaluated with the registers as they were
+ * at the exit (before the slot's emulation changes any). Returns 0, or -1 for a
+ * branch the host cannot evaluate. */
+static int resume_pc(const vz_vcpu *v, uint64_t *pc)
+{
+    uint64_t epc = v->pc;
+    if (!(v->host_cp0_cause & (1u << 31))) {
+        *pc = epc + 4;
+        return 0;
+    }
+    uint32_t b = v->host_cp0_badinstrp;
+    vz_insn_id id = vz_decode(b);
+    const uint64_t *g = v->gprs;
+    int64_t rs = (int64_t)g[vz_f_rs(b)], rt = (int64_t)g[vz_f_rt(b)];
+    uint64_t t16 = epc + 4 + (uint64_t)(vz_f_simm16(b) * 4);
+    uint64_t fall = epc + 8;
+    if (vz_insn_table[id].flags & (VZ_F_CB | VZ_F_CBNF)) {
+        *pc = fall;                          /* forbidden slot: the branch fell through */
+        return 0;
+    }
+    switch (id) {
+    case VZ_I_BEQ:  *pc = rs == rt ? t16 : fall; return 0;
+    case VZ_I_BNE:  *pc = rs != rt ? t16 : fall; return 0;
+    case VZ_I_BLEZ: *pc = rs <= 0 ? t16 : fall; return 0;
+    case VZ_I_BGTZ: *pc = rs > 0 ? t16 : fall; return 0;
+    case VZ_I_BLTZ: *pc = rs < 0 ? t16 : fall; return 0;
+    case VZ_I_BGEZ: *pc = rs >= 0 ? t16 : fall; return 0;
+    case VZ_I_BAL:  *pc = t16; return 0;
+    case VZ_I_NAL:  *pc = fall; return 0;
+    case VZ_I_J:
+    case VZ_I_JAL:
+        *pc = ((epc + 4) & ~(uint64_t)0x0fffffff) | ((uint64_t)(b & 0x3ffffff) << 2);
+        return 0;
+    case VZ_I_JALR:
+    case VZ_I_JALR_HB:
+        if (vz_f_rd(b) == vz_f_rs(b) && vz_f_rd(b) != 0)
+            return -1;                       /* the link overwrote the target register */
+        *pc = (uint64_t)rs;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+static int hypercall(vz_hv *h, vz_vcpu *v, uint64_t next)
 {
     uint64_t fn = v->gprs[2], a0 = v->gprs[4], a1 = v->gprs[5];
     FILE *con = h->cfg.console ? h->cfg.console : stdout;
@@ -114,7 +160,7 @@ static int hypercall(vz_hv *h, vz_vcpu *v)
     case VZ_HC_EXIT:
         h->exit_status = (int)(int32_t)a0;
         h->status = VZ_HV_EXITED;
-        v->pc += 4;
+        v->pc = next;
         return VZ_RESUME_HOST;
     case VZ_HC_COUNT:
         ret = (int64_t)vz_cpu_insns(h->cpu);
@@ -124,7 +170,7 @@ static int hypercall(vz_hv *h, vz_vcpu *v)
         break;
     }
     v->gprs[2] = (uint64_t)ret;
-    v->pc += 4;
+    v->pc = next;
     return VZ_RESUME_GUEST;
 }
 
@@ -143,7 +189,7 @@ static void set_vip(vz_hv *h, unsigned ip, int on)
     vz_cpu_set_cp0(h->cpu, VZ_CP0_GUESTCTL2, on ? (g2 | bit) : (g2 & ~bit));
 }
 
-static int gpsi(vz_hv *h, vz_vcpu *v)
+static int gpsi(vz_hv *h, vz_vcpu *v, uint64_t next)
 {
     uint32_t w = v->host_cp0_badinstr;
     vz_insn_id id = vz_decode(w);
@@ -204,11 +250,11 @@ static int gpsi(vz_hv *h, vz_vcpu *v)
     default:
         return fail(h, v, "GPSI on an instruction the host does not emulate");
     }
-    v->pc += 4;
+    v->pc = next;
     return VZ_RESUME_GUEST;
 }
 
-static int gsfc(vz_hv *h, vz_vcpu *v)
+static int gsfc(vz_hv *h, vz_vcpu *v, uint64_t next)
 {
     uint32_t w = v->host_cp0_badinstr;
     vz_insn_id id = vz_decode(w);
@@ -224,7 +270,7 @@ static int gsfc(vz_hv *h, vz_vcpu *v)
     if (reg == VZ_CP0_COUNT_)
         return fail(h, v, "GSFC on a register the host does not handle");
     vz_cpu_set_guest_cp0(h->cpu, reg, v->gprs[vz_f_rt(w)]);
-    v->pc += 4;
+    v->pc = next;
     return VZ_RESUME_GUEST;
 }
 
@@ -242,7 +288,7 @@ static void map_gpa(vz_hv *h, uint64_t gpa)
     vz_cpu_root_tlb_invalidate(h->cpu, gpa, 0, h->cfg.guest_id);
 }
 
-static int mmio(vz_hv *h, vz_vcpu *v, uint64_t gpa, int is_store)
+static int mmio(vz_hv *h, vz_vcpu *v, uint64_t gpa, int is_store, uint64_t next)
 {
     uint32_t w = v->host_cp0_badinstr;
     vz_insn_id id = vz_decode(w);
@@ -253,13 +299,13 @@ static int mmio(vz_hv *h, vz_vcpu *v, uint64_t gpa, int is_store)
             return fail(h, v, "MMIO load by an instruction the host does not decode");
         if (rt)
             v->gprs[rt] = 0;                      /* the devices read as zero */
-        v->pc += 4;
+        v->pc = next;
         return VZ_RESUME_GUEST;
     }
     if (id != VZ_I_SB && id != VZ_I_SH && id != VZ_I_SW && id != VZ_I_SD)
         return fail(h, v, "MMIO store by an instruction the host does not decode");
     uint64_t val = v->gprs[rt];
-    v->pc += 4;
+    v->pc = next;
     if (gpa == VZ_HV_UART_GPA) {
         /* like KVM_EXIT_MMIO: the device lives in the host loop */
         h->pending_uart = 1;
@@ -275,6 +321,8 @@ static int handle_exit(vz_hv *h, vz_vcpu *v)
 {
     unsigned exc = (v->host_cp0_cause >> 2) & 31;
     unsigned gexc = (v->host_cp0_guestctl0 >> 2) & 31;
+    uint64_t next = v->pc + 4;
+    int can_resume = resume_pc(v, &next) == 0;
     h->total_exits++;
     if (h->cfg.max_exits && h->total_exits > h->cfg.max_exits) {
         snprintf(h->msg, sizeof h->msg, "exit limit of %" PRIu64 " reached at guest pc 0x%016"
@@ -282,8 +330,6 @@ static int handle_exit(vz_hv *h, vz_vcpu *v)
         h->status = VZ_HV_LIMIT;
         return VZ_RESUME_HOST;
     }
-    if (v->host_cp0_cause & (1u << 31))
-        return fail(h, v, "exit from a branch delay slot");
     switch (exc) {
     case VZ_EXC_INT:
         h->exits[VZ_EXIT_INTERRUPT]++;
@@ -294,13 +340,19 @@ static int handle_exit(vz_hv *h, vz_vcpu *v)
             h->exits[VZ_EXIT_HYPERCALL]++;
             if ((v->host_cp0_badinstr >> 11) & 0x3ff)
                 return fail(h, v, "HYPCALL with a non-zero code");
-            return hypercall(h, v);
+            if (!can_resume)
+                return fail(h, v, "exit in the delay slot of a branch the host cannot evaluate");
+            return hypercall(h, v, next);
         case 0:
             h->exits[VZ_EXIT_GPSI]++;
-            return gpsi(h, v);
+            if (!can_resume)
+                return fail(h, v, "exit in the delay slot of a branch the host cannot evaluate");
+            return gpsi(h, v, next);
         case 1:
             h->exits[VZ_EXIT_GSFC]++;
-            return gsfc(h, v);
+            if (!can_resume)
+                return fail(h, v, "exit in the delay slot of a branch the host cannot evaluate");
+            return gsfc(h, v, next);
         case 9:
             h->exits[VZ_EXIT_GHFC]++;
             return VZ_RESUME_GUEST;              /* the change already happened */
@@ -321,7 +373,9 @@ static int handle_exit(vz_hv *h, vz_vcpu *v)
             h->exits[VZ_EXIT_MMIO]++;
             if (v->pc == gpa || exc == VZ_EXC_MOD)
                 return fail(h, v, "instruction fetch from or read-only fault on MMIO");
-            return mmio(h, v, gpa & ~7ull, exc != VZ_EXC_TLBL);
+            if (!can_resume)
+                return fail(h, v, "exit in the delay slot of a branch the host cannot evaluate");
+            return mmio(h, v, gpa & ~7ull, exc != VZ_EXC_TLBL, next);
         }
         h->exits[VZ_EXIT_OTHER]++;
         return fail(h, v, "guest access to a guest-physical address with nothing there");
