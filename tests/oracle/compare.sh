@@ -23,6 +23,7 @@ elf=
 work=
 lockstep=
 known=
+timing=
 qemu_timeout=20
 vzsim_timeout=120
 max_insns=100000000
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
     --work) work=$2; shift 2 ;;
     --lockstep) lockstep=$2; shift 2 ;;
     --known) known=$2; shift 2 ;;
+    --timing) timing=$2; shift 2 ;;
     --qemu-timeout) qemu_timeout=$2; shift 2 ;;
     --vzsim-timeout) vzsim_timeout=$2; shift 2 ;;
     *) usage ;;
@@ -112,6 +114,20 @@ if [ -n "$known" ] && [ -f "$known" ]; then
     exit 1
   fi
   echo "compare: applied $(grep -c '^qemu:' "$known") known difference(s) from $known"
+fi
+
+# Timing separate from function: the same program with the cycle model attached
+# must give the same output and exit code (issue "timing model", evidence 2).
+if [ -n "$timing" ]; then
+  (cd "$work/vzsim.cwd" && exec timeout "$vzsim_timeout" "$vzsim" run --max-insns "$max_insns" \
+    --timing "$timing" "$elf") </dev/null >"$work/vzsim-timing.out" 2>"$work/vzsim-timing.err"
+  trc=$?
+  if [ "$trc" -ne "$vrc" ] || ! cmp -s "$work/vzsim.out" "$work/vzsim-timing.out"; then
+    echo "compare: vzsim with --timing $timing differs from functional mode (exit $trc vs $vrc)"
+    diff -u --label functional --label timing "$work/vzsim.out" "$work/vzsim-timing.out" | head -40
+    exit 1
+  fi
+  echo "compare: cycle-level mode gives the same output ($(tail -1 "$work/vzsim-timing.err"))"
 fi
 
 same_out=1
