@@ -3,6 +3,7 @@
  *   vzsim guest [--max-insns N] [--max-exits N] PROG.elf   run a guest under the host
  *   vzsim scenarios [--iterations-check] [NAME ...]         run the built-in scenarios
  *   vzsim entry --listing                                   print the generated code
+ *   vzsim report [--format text|csv|json] DB                latency report of a trace
  * In functional mode every number is an instruction count (the timing model turns
  * them into cycles): per exit, the exit path (guest instruction that exited ->
  * exit handler call), the handler (native: 0 instructions) and the re-entry
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "hv/entry/host.h"
+#include "traces/trace.h"
 #include "sim/timing/timing.h"
 #include "sim/isa/isa.h"
 #include "sim/mem/boston.h"
@@ -38,12 +40,112 @@ typedef struct exit_timer {
     uint64_t exit_path[MAX_SAMPLES], handler[MAX_SAMPLES], reentry[MAX_SAMPLES];
     uint64_t total[MAX_SAMPLES];
     size_t nsamples;
+    /* the trace database (docs/traces.md): every exit, in cycles and instructions */
+    vz_trace *trace;         /* NULL: no trace */
+    const char *scenario;
+    vz_cpu *cpu;
+    vz_hv *hv;
+    int trace_failed;
+    int tstate;              /* as state, but an exit ends at the next exit too */
+    int s_valid;             /* s_c0, s_i0, s_pc hold a guest exception's start */
+    uint64_t seen_exits[VZ_EXIT_NREASONS], seen_total;
+    uint64_t last_i;         /* instructions before the current one */
+    uint64_t insns_root, insns_guest;
+    vz_trace_exit pend;      /* the exit whose re-entry is being timed */
+    uint64_t s_c0, s_i0, s_pc, p_c3, p_i3;
 } exit_timer;
+
+static void trace_put(exit_timer *t, int reentry_known, uint64_t now, uint64_t now_i)
+{
+    vz_trace_exit *e = &t->pend;
+    e->reentry_known = reentry_known;
+    if (reentry_known) {
+        e->cycles[2] = now - t->p_c3;
+        e->insns[2] = now_i - t->p_i3;
+        e->cycles[3] = e->cycles[0] + e->cycles[1] + e->cycles[2];
+        e->insns[3] = e->insns[0] + e->insns[1] + e->insns[2];
+    }
+    if (vz_trace_add_exit(t->trace, e) != 0)
+        t->trace_failed = 1;
+    t->tstate = 0;
+}
+
+/* The trace's view of one retire event (runs before the summary's state machine). */
+static void trace_retire(exit_timer *t, const vz_retire_info *ri, uint64_t now)
+{
+    uint64_t now_i = t->n + 1;
+    if (ri->exception == -2) {
+        uint64_t total = vz_hv_total_exits(t->hv);
+        if (total == t->seen_total)
+            return;                          /* another host call, not the exit handler */
+        t->seen_total = total;
+        if (t->tstate == 2)
+            trace_put(t, 0, 0, 0);           /* exited again before re-entry completed */
+        /* (an exit without a guest exception seen before it has no start: NULLs) */
+        vz_trace_exit *e = &t->pend;
+        memset(e, 0, sizeof *e);
+        e->scenario = t->scenario;
+        e->reason = "none";                  /* e.g. the exit limit */
+        for (int r = 0; r < VZ_EXIT_NREASONS; r++) {
+            uint64_t v = vz_hv_exits(t->hv, (vz_exit_reason)r);
+            if (v > t->seen_exits[r])
+                e->reason = vz_exit_reason_name((vz_exit_reason)r);
+            t->seen_exits[r] = v;
+        }
+        e->exccode = (int)((vz_cpu_get_cp0(t->cpu, VZ_CP0_CAUSE) >> 2) & 31);
+        e->gexccode = e->exccode == VZ_EXC_GE
+                          ? (int)((vz_cpu_get_cp0(t->cpu, VZ_CP0_GUESTCTL0) >> 2) & 31) : -1;
+        e->has_cycles = t->timing != NULL;
+        e->has_insns = 1;
+        e->start_known = e->pc_known = t->s_valid;
+        t->s_valid = 0;
+        e->guest_pc = t->s_pc;
+        e->start_cycle = t->s_c0;
+        uint64_t c2 = t->last, i2 = t->last_i;
+        t->p_c3 = t->timing ? now : c2;
+        t->p_i3 = i2;                        /* the native handler: 0 instructions */
+        e->cycles[0] = c2 - t->s_c0;
+        e->insns[0] = i2 - t->s_i0;
+        e->cycles[1] = t->p_c3 - c2;
+        e->insns[1] = 0;
+        t->tstate = 2;
+        return;
+    }
+    if (ri->guest)
+        t->insns_guest++;
+    else
+        t->insns_root++;
+    if (!ri->guest)
+        return;
+    if (ri->exception >= 0) {
+        /* maybe the start of the next exit; during a re-entry it may also be a root
+         * TLB refill (fast path) that the re-entry includes, and an exit that retries
+         * after the fast path starts at the first attempt, as in the summary */
+        if (!t->s_valid) {
+            t->s_c0 = t->last;
+            t->s_i0 = t->last_i;
+            t->s_pc = ri->pc;
+            t->s_valid = 1;
+        }
+        if (t->tstate != 2)
+            t->tstate = 1;
+    } else {
+        if (t->tstate == 2)
+            trace_put(t, 1, now, now_i);
+        t->tstate = 0;
+        t->s_valid = 0;
+    }
+}
 
 static void timer_retire(void *opaque, const vz_retire_info *ri)
 {
     exit_timer *t = opaque;
     uint64_t now = t->timing ? vz_timing_cycles(t->timing) : t->n + 1;
+    if (t->trace) {
+        trace_retire(t, ri, now);
+        if (ri->exception != -2)
+            t->last_i = t->n + 1;
+    }
     if (ri->exception == -2) {               /* the exit handler host call */
         if (t->state == 1) {
             t->c2 = t->last;
@@ -139,7 +241,13 @@ static int run_guest(const char *elf, uint64_t max_insns, uint64_t max_exits, FI
     } else if (timer) {
         vz_cpu_set_retire_observer(cpu, timer_retire, timer);
     }
+    if (timer) {
+        timer->cpu = cpu;
+        timer->hv = hv;
+    }
     out->status = vz_hv_run(hv, max_insns);
+    if (timer && timer->trace && timer->tstate == 2)
+        trace_put(timer, 0, 0, 0);           /* the exit that ended the run */
     out->exit_status = vz_hv_exit_status(hv);
     for (int r = 0; r < VZ_EXIT_NREASONS; r++)
         out->exits[r] = vz_hv_exits(hv, (vz_exit_reason)r);
@@ -237,17 +345,27 @@ static int guest_dir(char *out, size_t n)
 int vz_cmd_scenarios(int argc, char **argv)
 {
     const char *config = VZSIM_DEFAULT_CONFIG;
+    const char *trace_path = NULL;
     int functional = 0;
     int first = 1;
+    char command[2048] = "vzsim";
+    for (int i = 0; i < argc; i++) {
+        size_t k = strlen(command);
+        snprintf(command + k, sizeof command - k, " %s", argv[i]);
+    }
     while (first < argc && argv[first][0] == '-') {
-        if (!strcmp(argv[first], "--config") && first + 1 < argc) {
+        if (!strcmp(argv[first], "--trace") && first + 1 < argc) {
+            trace_path = argv[first + 1];
+            first += 2;
+        } else if (!strcmp(argv[first], "--config") && first + 1 < argc) {
             config = argv[first + 1];
             first += 2;
         } else if (!strcmp(argv[first], "--functional")) {
             functional = 1;
             first++;
         } else {
-            fprintf(stderr, "usage: vzsim scenarios [--config FILE.ini | --functional] [NAME ...]\n");
+            fprintf(stderr, "usage: vzsim scenarios [--config FILE.ini | --functional]"
+                            " [--trace FILE.db] [NAME ...]\n");
             return 2;
         }
     }
@@ -268,6 +386,42 @@ int vz_cmd_scenarios(int argc, char **argv)
     }
     int failures = 0, ran = 0;
     static exit_timer timer;
+    vz_trace *trace = NULL;
+    if (trace_path) {
+        char program[1024] = "", err[512];
+        for (size_t s = 0; s < sizeof scenarios / sizeof scenarios[0]; s++) {
+            int wanted = argc <= 1;
+            for (int i = 1; i < argc; i++)
+                if (!strcmp(argv[i], scenarios[s].name))
+                    wanted = 1;
+            size_t k = strlen(program);
+            if (wanted)
+                snprintf(program + k, sizeof program - k, "%s%s", k ? " " : "", scenarios[s].name);
+        }
+        char *ctext = NULL;
+        size_t clen = 0;
+        if (!functional) {
+            FILE *f = open_memstream(&ctext, &clen);
+            if (f) {
+                vz_timing_config_print(f, &tcfg);
+                fclose(f);
+            }
+        }
+        vz_trace_run_info ri = {
+            .config_name = functional ? "functional" : tcfg.name,
+            .config_file = functional ? NULL : config,
+            .config_text = ctext,
+            .program = program,
+            .command = command,
+            .vzsim_version = VZSIM_PROJECT_VERSION,
+        };
+        trace = vz_trace_create(trace_path, &ri, err, sizeof err);
+        free(ctext);
+        if (!trace) {
+            fprintf(stderr, "vzsim scenarios: %s\n", err);
+            return 2;
+        }
+    }
     if (functional)
         printf("vzsim scenarios (functional mode: instruction counts)\n");
     else
@@ -286,6 +440,8 @@ int vz_cmd_scenarios(int argc, char **argv)
         char elf[PATH_MAX + 64];
         snprintf(elf, sizeof elf, "%s/scenario_%s.elf", dir, scenarios[s].name);
         memset(&timer, 0, sizeof timer);
+        timer.trace = trace;
+        timer.scenario = scenarios[s].name;
         FILE *con = tmpfile();
         guest_run r;
         if (run_guest(elf, 200000000ull, 100000, con, &timer, functional ? NULL : &tcfg, &r) != 0) {
@@ -297,6 +453,27 @@ int vz_cmd_scenarios(int argc, char **argv)
         }
         if (con)
             fclose(con);
+        if (trace) {
+            const char *sn = scenarios[s].name;
+            int bad = timer.trace_failed;
+            for (int k = 0; k < VZ_EXIT_NREASONS; k++) {
+                char name[64];
+                snprintf(name, sizeof name, "exits.%s", vz_exit_reason_name((vz_exit_reason)k));
+                bad |= vz_trace_add_stat(trace, sn, name, (double)r.exits[k], "all");
+            }
+            bad |= vz_trace_add_stat(trace, sn, "exits.total", (double)r.total_exits, "all");
+            bad |= vz_trace_add_stat(trace, sn, "insns", (double)r.insns, "all");
+            bad |= vz_trace_add_stat(trace, sn, "insns", (double)timer.insns_root, "root");
+            bad |= vz_trace_add_stat(trace, sn, "insns", (double)timer.insns_guest, "guest");
+            if (!functional)
+                bad |= vz_trace_add_stat(trace, sn, "cycles", (double)timer.last, "all");
+            bad |= vz_trace_add_stat(trace, sn, "exit_status", (double)r.exit_status, "all");
+            if (bad || vz_trace_checkpoint(trace) != 0) {
+                fprintf(stderr, "vzsim scenarios: %s: cannot write the trace\n", trace_path);
+                vz_trace_close(trace);
+                return 2;
+            }
+        }
         uint64_t got = r.exits[scenarios[s].reason];
         int ok = r.status == VZ_HV_EXITED && r.exit_status == 0;
         if (scenarios[s].reason == VZ_EXIT_OTHER)
@@ -321,9 +498,37 @@ int vz_cmd_scenarios(int argc, char **argv)
     }
     if (!ran) {
         fprintf(stderr, "vzsim scenarios: no such scenario\n");
+        vz_trace_close(trace);
+        return 2;
+    }
+    if (trace && vz_trace_finish(trace) != 0) {
+        fprintf(stderr, "vzsim scenarios: %s: cannot finish the trace\n", trace_path);
         return 2;
     }
     return failures ? 1 : 0;
+}
+
+int vz_cmd_report(int argc, char **argv)
+{
+    const char *format = "text", *db = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--format") && i + 1 < argc)
+            format = argv[++i];
+        else if (argv[i][0] != '-' && !db)
+            db = argv[i];
+        else
+            db = NULL, argc = -1;
+    }
+    if (!db || argc < 0) {
+        fprintf(stderr, "usage: vzsim report [--format text|csv|json] DB\n");
+        return 2;
+    }
+    char err[512];
+    if (vz_trace_report(db, format, stdout, err, sizeof err) != 0) {
+        fprintf(stderr, "vzsim report: %s\n", err);
+        return 2;
+    }
+    return 0;
 }
 
 int vz_cmd_entry(int argc, char **argv)

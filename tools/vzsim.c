@@ -39,8 +39,9 @@ static void usage(FILE *f)
             "       vzsim sweep [--start WORD] [--count N] [--stride S]\n"
             "       vzsim config [FILE.ini]\n"
             "       vzsim guest [--max-insns N] [--max-exits N] PROG.elf\n"
-            "       vzsim scenarios [--config FILE.ini | --functional] [NAME ...]\n"
+            "       vzsim scenarios [--config FILE.ini | --functional] [--trace FILE.db] [NAME ...]\n"
             "       vzsim entry --listing\n"
+            "       vzsim report [--format text|csv|json] DB\n"
             "       vzsim version\n");
 }
 
@@ -443,6 +444,8 @@ int main(int argc, char **argv)
         return vz_cmd_scenarios(argc - 1, argv + 1);
     if (strcmp(cmd, "entry") == 0)
         return vz_cmd_entry(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return vz_cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("vzsim %s\n", VZSIM_VERSION);
         return 0;

@@ -1,0 +1,381 @@
+// tests/traces: the trace database (docs/traces.md).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "traces/trace.h"
+
+namespace {
+
+std::vector<std::string> *temp_files;
+
+// Removes every database the tests made when the test program ends.
+class TempFiles : public ::testing::Environment {
+public:
+    void TearDown() override
+    {
+        for (const std::string &p : temp_files ? *temp_files : std::vector<std::string>()) {
+            unlink(p.c_str());
+            unlink((p + "-journal").c_str());
+        }
+    }
+};
+const auto *temp_env = ::testing::AddGlobalTestEnvironment(new TempFiles);
+
+std::string TempPath(const char *name)
+{
+    const char *tmp = getenv("TMPDIR");
+    std::string p = std::string(tmp ? tmp : "/tmp") + "/vzsim_trace_test_" +
+                    std::to_string(getpid()) + "_" + name;
+    if (!temp_files)
+        temp_files = new std::vector<std::string>;
+    temp_files->push_back(p);
+    return p;
+}
+
+// One SQL query, every row as strings ("NULL" for NULL), columns joined by '|'.
+std::vector<std::string> Query(const std::string &path, const std::string &sql)
+{
+    sqlite3 *db = nullptr;
+    std::vector<std::string> rows;
+    // read-write: a killed writer's hot journal is rolled back by the first reader
+    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    sqlite3_stmt *s = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr), SQLITE_OK)
+        << sql << ": " << sqlite3_errmsg(db);
+    while (s && sqlite3_step(s) == SQLITE_ROW) {
+        std::string row;
+        for (int i = 0; i < sqlite3_column_count(s); i++) {
+            const unsigned char *t = sqlite3_column_text(s, i);
+            row += (i ? "|" : "") + std::string(t ? (const char *)t : "NULL");
+        }
+        rows.push_back(row);
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return rows;
+}
+
+std::string One(const std::string &path, const std::string &sql)
+{
+    auto r = Query(path, sql);
+    return r.size() == 1 ? r[0] : "<" + std::to_string(r.size()) + " rows>";
+}
+
+vz_trace *Create(const std::string &path)
+{
+    vz_trace_run_info ri = {};
+    ri.config_name = "test";
+    ri.config_text = "[core]\nissue = 2\n";
+    ri.program = "alpha beta";
+    ri.command = "trace_test";
+    ri.vzsim_version = "0.0-test";
+    char err[512] = "";
+    vz_trace *t = vz_trace_create(path.c_str(), &ri, err, sizeof err);
+    EXPECT_NE(t, nullptr) << err;
+    return t;
+}
+
+vz_trace_exit Exit(const char *scenario, const char *reason, int cycles, uint64_t a, uint64_t h,
+                   uint64_t r, bool reentry_known = true)
+{
+    vz_trace_exit e = {};
+    e.scenario = scenario;
+    e.reason = reason;
+    e.exccode = 27;
+    e.gexccode = 2;
+    e.pc_known = 1;
+    e.guest_pc = 0xffffffff80001000ull;
+    e.start_known = 1;
+    e.reentry_known = reentry_known;
+    uint64_t *v = cycles ? e.cycles : e.insns;
+    (cycles ? e.has_cycles : e.has_insns) = 1;
+    v[0] = a;
+    v[1] = h;
+    v[2] = r;
+    v[3] = a + h + r;
+    return e;
+}
+
+// The small database of the report tests; every expected statistic is worked out
+// by hand in the comments (nearest rank: the ceil(p*n/100)-th smallest value).
+std::string BuildSmall()
+{
+    std::string path = TempPath("small.db");
+    vz_trace *t = Create(path);
+    // alpha/gpsi in cycles, in the order 50 10 40 20 30 (60: the exit ending the run)
+    const uint64_t a[5] = {50, 10, 40, 20, 30};
+    for (int i = 0; i < 5; i++) {
+        vz_trace_exit e = Exit("alpha", "gpsi", 1, a[i], 0, a[i] / 10);
+        EXPECT_EQ(vz_trace_add_exit(t, &e), 0);
+    }
+    vz_trace_exit last = Exit("alpha", "gpsi", 1, 60, 0, 0, false);
+    EXPECT_EQ(vz_trace_add_exit(t, &last), 0);
+    // beta/mmio in instructions: exit path i, handler 0, re-entry 2i, i = 100 .. 1
+    for (uint64_t i = 100; i >= 1; i--) {
+        vz_trace_exit e = Exit("beta", "mmio", 0, i, 0, 2 * i);
+        EXPECT_EQ(vz_trace_add_exit(t, &e), 0);
+    }
+    EXPECT_EQ(vz_trace_add_stat(t, "alpha", "exits.gpsi", 6, "all"), 0);
+    EXPECT_EQ(vz_trace_add_stat(t, "beta", "ipc", 0.5, "guest"), 0);
+    EXPECT_EQ(vz_trace_finish(t), 0);
+    return path;
+}
+
+std::string Report(const std::string &path, const char *format)
+{
+    char *buf = nullptr;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    char err[512] = "";
+    int rc = vz_trace_report(path.c_str(), format, f, err, sizeof err);
+    fclose(f);
+    EXPECT_EQ(rc, 0) << err;
+    std::string s(buf, len);
+    free(buf);
+    return s;
+}
+
+TEST(TracePercentile, NearestRank)
+{
+    const uint64_t v[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    EXPECT_EQ(vz_trace_percentile(v, 10, 50), 5u);
+    EXPECT_EQ(vz_trace_percentile(v, 10, 90), 9u);
+    EXPECT_EQ(vz_trace_percentile(v, 10, 99), 10u);
+    EXPECT_EQ(vz_trace_percentile(v, 10, 100), 10u);
+    EXPECT_EQ(vz_trace_percentile(v, 1, 50), 1u);
+    EXPECT_EQ(vz_trace_percentile(v, 5, 50), 3u);
+}
+
+TEST(TraceWriter, SchemaAndCompleteRun)
+{
+    std::string path = BuildSmall();
+    EXPECT_EQ(One(path, "PRAGMA user_version"), std::to_string(VZ_TRACE_SCHEMA_VERSION));
+    EXPECT_EQ(One(path, "SELECT status, config_name, config_text, program, vzsim_version,"
+                        " finished_at IS NOT NULL FROM runs"),
+              "complete|test|[core]\nissue = 2\n|alpha beta|0.0-test|1");
+    EXPECT_EQ(One(path, "SELECT COUNT(*), MIN(seq), MAX(seq) FROM exits"), "106|0|105");
+    EXPECT_EQ(One(path, "SELECT exccode, gexccode, printf('%x', guest_pc) FROM exits LIMIT 1"),
+              "27|2|ffffffff80001000");
+    // the exit that ended the run: no re-entry, no total
+    EXPECT_EQ(One(path, "SELECT exit_path_cycles, reentry_cycles, total_cycles, exit_path_insns"
+                        " FROM exits WHERE seq = 5"),
+              "60|NULL|NULL|NULL");
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE exit_path_cycles + handler_cycles +"
+                        " reentry_cycles != total_cycles OR exit_path_insns + handler_insns +"
+                        " reentry_insns != total_insns"),
+              "0");
+    EXPECT_EQ(One(path, "SELECT value, mode FROM statistics WHERE name = 'ipc'"), "0.5|guest");
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'"), "2");
+    EXPECT_EQ(One(path, "PRAGMA integrity_check"), "ok");
+}
+
+TEST(TraceWriter, UnfinishedWriterLeavesInterruptedRun)
+{
+    std::string path = TempPath("unfinished.db");
+    vz_trace *t = Create(path);
+    ASSERT_NE(t, nullptr);
+    // already on disk, before anything else is written
+    EXPECT_EQ(One(path, "SELECT status FROM runs"), "interrupted");
+    for (int i = 0; i < 1000; i++) {
+        vz_trace_exit e = Exit("alpha", "hypercall", 1, 100, 0, 100);
+        ASSERT_EQ(vz_trace_add_exit(t, &e), 0);
+    }
+    vz_trace_close(t);   // destroyed without finishing
+    EXPECT_EQ(One(path, "PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(One(path, "SELECT status, finished_at FROM runs"), "interrupted|NULL");
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits"), "1000");
+    std::string text = Report(path, "text");
+    EXPECT_NE(text.find("run 1 (interrupted)"), std::string::npos) << text;
+}
+
+TEST(TraceWriter, KilledWriterLeavesValidDatabase)
+{
+    std::string path = TempPath("killed.db");
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        char err[256];
+        vz_trace_run_info ri = {};
+        vz_trace *t = vz_trace_create(path.c_str(), &ri, err, sizeof err);
+        if (!t)
+            _exit(3);
+        // two periodic commits, then rows in the open transaction
+        for (int i = 0; i < 2 * VZ_TRACE_COMMIT_ROWS + 500; i++) {
+            vz_trace_exit e = Exit("alpha", "gpsi", 1, 1, 0, 1);
+            if (vz_trace_add_exit(t, &e) != 0)
+                _exit(4);
+        }
+        raise(SIGKILL);
+        _exit(5);
+    }
+    int st = 0;
+    ASSERT_EQ(waitpid(pid, &st, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) << st;
+    EXPECT_EQ(One(path, "PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(One(path, "SELECT status FROM runs"), "interrupted");
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits"), std::to_string(2 * VZ_TRACE_COMMIT_ROWS));
+    std::string text = Report(path, "csv");
+    EXPECT_NE(text.find("1,alpha,gpsi,cycles,total,131072,2,2,2,2,2\n"), std::string::npos) << text;
+}
+
+TEST(TraceReport, Csv)
+{
+    std::string path = BuildSmall();
+    EXPECT_EQ(Report(path, "csv"),
+              "run,scenario,reason,unit,component,count,min,median,p90,p99,max\n"
+              // exit path {10,20,30,40,50,60}: median 3rd = 30, p90 ceil(5.4) = 6th = 60
+              "1,alpha,gpsi,cycles,exit_path,6,10,30,60,60,60\n"
+              "1,alpha,gpsi,cycles,handler,6,0,0,0,0,0\n"
+              // re-entry {1,2,3,4,5}: median ceil(2.5) = 3rd, p90 ceil(4.5) = 5th
+              "1,alpha,gpsi,cycles,reentry,5,1,3,5,5,5\n"
+              "1,alpha,gpsi,cycles,total,5,11,33,55,55,55\n"
+              // 1..100: the p-th percentile is the p-th value
+              "1,beta,mmio,instructions,exit_path,100,1,50,90,99,100\n"
+              "1,beta,mmio,instructions,handler,100,0,0,0,0,0\n"
+              "1,beta,mmio,instructions,reentry,100,2,100,180,198,200\n"
+              "1,beta,mmio,instructions,total,100,3,150,270,297,300\n");
+}
+
+TEST(TraceReport, Json)
+{
+    std::string path = BuildSmall();
+    std::string j = Report(path, "json");
+    EXPECT_EQ(j.rfind("{\"schema_version\": 1, \"runs\": [", 0), 0u) << j;
+    EXPECT_NE(j.find("\"status\": \"complete\", \"config_name\": \"test\""), std::string::npos);
+    EXPECT_NE(j.find("{\"scenario\": \"alpha\", \"reason\": \"gpsi\", \"exits\": 6, \"cycles\":"
+                     " {\"exit_path\": {\"count\": 6, \"min\": 10, \"median\": 30, \"p90\": 60,"
+                     " \"p99\": 60, \"max\": 60}, "),
+              std::string::npos) << j;
+    EXPECT_NE(j.find("\"exits\": 100, \"instructions\": {\"exit_path\": {\"count\": 100, \"min\":"
+                     " 1, \"median\": 50, \"p90\": 90, \"p99\": 99, \"max\": 100}, "),
+              std::string::npos) << j;
+    EXPECT_NE(j.find("\"total\": {\"count\": 100, \"min\": 3, \"median\": 150, \"p90\": 270,"
+                     " \"p99\": 297, \"max\": 300}}}]}\n]}\n"),
+              std::string::npos) << j;
+}
+
+TEST(TraceReport, Text)
+{
+    std::string path = BuildSmall();
+    std::string t = Report(path, "text");
+    EXPECT_NE(t.find("run 1 (complete): config test, program alpha beta, vzsim 0.0-test"),
+              std::string::npos) << t;
+    EXPECT_NE(t.find("alpha      gpsi       cycles       reentry         5       1       3"
+                     "       5       5       5\n"),
+              std::string::npos) << t;
+    EXPECT_NE(t.find("beta       mmio       instructions total         100       3     150"
+                     "     270     297     300\n"),
+              std::string::npos) << t;
+}
+
+TEST(TraceReport, RefusesUnknownFormatAndVersion)
+{
+    std::string path = BuildSmall();
+    char err[256] = "";
+    EXPECT_EQ(vz_trace_report(path.c_str(), "xml", stdout, err, sizeof err), -1);
+    EXPECT_NE(std::string(err).find("unknown format"), std::string::npos);
+    sqlite3 *db;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    EXPECT_EQ(vz_trace_report(path.c_str(), "text", stdout, err, sizeof err), -1);
+    EXPECT_NE(std::string(err).find("schema version 99"), std::string::npos) << err;
+}
+
+#ifdef VZSIM_HAVE_GUESTS
+// vzsim scenarios --trace: every exit of every scenario, checked with SQL.
+class ScenarioTrace : public ::testing::Test {
+protected:
+    static void SetUpTestSuite()
+    {
+        for (int functional = 0; functional < 2; functional++) {
+            path_[functional] = TempPath(functional ? "functional.db" : "cycles.db");
+            std::string cmd = std::string(VZSIM_EXE) + " scenarios " +
+                              (functional ? "--functional " : "") + "--trace " +
+                              path_[functional] + " >/dev/null";
+            ASSERT_EQ(system(cmd.c_str()), 0) << cmd;
+        }
+    }
+    static std::string path_[2];
+};
+std::string ScenarioTrace::path_[2];
+
+TEST_F(ScenarioTrace, ExitRowsEqualTheHypervisorsCounters)
+{
+    for (const std::string &path : path_) {
+        // per scenario and reason: rows = the hypervisor's counter (statistics exits.*)
+        auto diff = Query(path,
+                          "SELECT s.scenario, s.name, s.value, COUNT(e.seq) FROM statistics s"
+                          " LEFT JOIN exits e ON e.scenario = s.scenario"
+                          "   AND 'exits.' || e.reason = s.name"
+                          " WHERE s.name LIKE 'exits.%' AND s.name != 'exits.total'"
+                          " GROUP BY s.scenario, s.name HAVING s.value != COUNT(e.seq)");
+        EXPECT_TRUE(diff.empty()) << path << ": " << diff[0];
+        auto total = Query(path,
+                           "SELECT s.scenario, s.value, (SELECT COUNT(*) FROM exits e"
+                           " WHERE e.scenario = s.scenario) AS n FROM statistics s"
+                           " WHERE s.name = 'exits.total' AND s.value != n");
+        EXPECT_TRUE(total.empty()) << path << ": " << total[0];
+        EXPECT_EQ(One(path, "SELECT COUNT(DISTINCT scenario) FROM statistics"), "7");
+        EXPECT_EQ(One(path, "SELECT value FROM statistics WHERE scenario = 'hypercall' AND"
+                            " name = 'exits.hypercall'"), "102");
+        EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE reason = 'none'"), "0");
+    }
+}
+
+TEST_F(ScenarioTrace, ComponentsAddUpToTheTotal)
+{
+    for (int functional = 0; functional < 2; functional++) {
+        const std::string &path = path_[functional];
+        EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE exit_path_insns + handler_insns +"
+                            " reentry_insns != total_insns OR exit_path_cycles + handler_cycles"
+                            " + reentry_cycles != total_cycles"), "0");
+        // only the exit that ends each scenario lacks a re-entry
+        EXPECT_EQ(One(path, "SELECT COUNT(*), COUNT(DISTINCT scenario) FROM exits"
+                            " WHERE total_insns IS NULL"), "7|7");
+        EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE exit_path_insns IS NULL"
+                            " OR guest_pc IS NULL"), "0");
+        EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE total_cycles IS NOT NULL"),
+                  functional ? "0" : One(path, "SELECT COUNT(*) FROM exits WHERE total_insns"
+                                               " IS NOT NULL"));
+    }
+    // hypercall round trip (docs/hv.md): 83 + 63 instructions, 228 cycles median
+    EXPECT_EQ(One(path_[1], "SELECT DISTINCT exit_path_insns, handler_insns, reentry_insns"
+                            " FROM exits WHERE scenario = 'hypercall' AND reason = 'hypercall'"
+                            " AND total_insns IS NOT NULL"), "83|0|63");
+    // GE exits carry GExcCode (2 = hypercall), the others none
+    EXPECT_EQ(One(path_[0], "SELECT DISTINCT exccode, gexccode FROM exits WHERE reason ="
+                            " 'hypercall'"), "27|2");
+    EXPECT_EQ(One(path_[0], "SELECT COUNT(*) FROM exits WHERE reason = 'gpa-fault' AND"
+                            " gexccode IS NOT NULL"), "0");
+}
+
+TEST_F(ScenarioTrace, CyclesAreMonotonic)
+{
+    EXPECT_EQ(One(path_[0], "SELECT COUNT(*) FROM exits a JOIN exits b ON a.run_id = b.run_id"
+                            " AND a.scenario = b.scenario AND b.seq = a.seq + 1"
+                            " WHERE b.start_cycle < a.start_cycle + a.exit_path_cycles +"
+                            " a.handler_cycles + IFNULL(a.reentry_cycles, 0)"), "0");
+}
+
+TEST_F(ScenarioTrace, RunIsCompleteWithTheEffectiveConfig)
+{
+    EXPECT_EQ(One(path_[0], "SELECT status, config_name, config_file LIKE '%/configs/i6400.ini',"
+                            " config_text LIKE '%[%]%', program FROM runs"),
+              "complete|i6400|1|1|hypercall gpsi gsfc gpafault mmio timer tlbmiss");
+    EXPECT_EQ(One(path_[1], "SELECT status, config_name, config_text FROM runs"),
+              "complete|functional|NULL");
+    EXPECT_EQ(One(path_[0], "PRAGMA integrity_check"), "ok");
+}
+#endif
+
+}  // namespace
