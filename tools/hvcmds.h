@@ -5,4 +5,5 @@ int vz_cmd_guest(int argc, char **argv);
 int vz_cmd_scenarios(int argc, char **argv);
 int vz_cmd_entry(int argc, char **argv);
 int vz_cmd_report(int argc, char **argv);
+int vz_cmd_compare(int argc, char **argv);
 #endif

@@ -41,6 +41,7 @@ static void usage(FILE *f)
             "       vzsim guest [--max-insns N] [--max-exits N] PROG.elf\n"
             "       vzsim scenarios [--config FILE.ini | --functional] [--trace FILE.db] [NAME ...]\n"
             "       vzsim entry --listing\n"
+            "       vzsim compare BASELINE NEW [--tolerance PCT]   (trace DBs or CSV reports)\n"
             "       vzsim report [--format text|csv|json] DB\n"
             "       vzsim version\n");
 }
@@ -438,6 +439,8 @@ int main(int argc, char **argv)
         vz_timing_config_print(stdout, &tcfg);
         return 0;
     }
+    if (strcmp(cmd, "compare") == 0)
+        return vz_cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "guest") == 0)
         return vz_cmd_guest(argc - 1, argv + 1);
     if (strcmp(cmd, "scenarios") == 0)
