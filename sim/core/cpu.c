@@ -206,6 +206,45 @@ void vz_cpu_invalidate_code(vz_cpu *c, uint64_t pa, uint64_t len)
 #define PAMASK36 ((((uint64_t)1) << 36) - 1)   /* PABITS while PageGrain.ELPA = 0 */
 #define SEGMASK ((((uint64_t)1) << 48) - 1)
 
+/* A mapped access through TLB t with the ASID and PageGrain of context cp0 and
+ * GuestID gid: refill (no match), invalid (V = 0), XI/RI (TLBXI/TLBRI with
+ * PageGrain.IEC, else TLBL), modified (store with D = 0), or the physical address.
+ * Shared by both translation stages. */
+static int tlb_map(const vz_tlb *t, const uint64_t *cp0, uint16_t gid, uint64_t va, int acc,
+                   uint64_t *pa, int *exc, int *refill)
+{
+    int tlbexc = acc == ACC_STORE ? VZ_EXC_TLBS : VZ_EXC_TLBL;
+    uint8_t asid = (uint8_t)(cp0[VZ_CP0_ENTRYHI] & VZ_EH_ASID);
+    int i = vz_tlb_lookup(t, va, asid, gid);
+    if (i < 0) {
+        *exc = tlbexc;
+        *refill = 1;
+        return -1;
+    }
+    const vz_tlb_entry *e = &t->e[i];
+    uint64_t lo = e->lo[vz_tlb_odd(e->mask, va)];
+    if (!(lo & VZ_EL_V)) {
+        *exc = tlbexc;                 /* TLB invalid: general vector */
+        return -1;
+    }
+    uint32_t pg = (uint32_t)cp0[VZ_CP0_PAGEGRAIN];
+    int iec = (pg >> 27) & 1;
+    if (acc == ACC_FETCH && (lo & VZ_EL_XI) && (pg & (1u << 30))) {
+        *exc = iec ? VZ_EXC_TLBXI : VZ_EXC_TLBL;
+        return -1;
+    }
+    if (acc == ACC_LOAD && (lo & VZ_EL_RI) && (pg & (1u << 31))) {
+        *exc = iec ? VZ_EXC_TLBRI : VZ_EXC_TLBL;
+        return -1;
+    }
+    if (acc == ACC_STORE && !(lo & VZ_EL_D)) {
+        *exc = VZ_EXC_MOD;
+        return -1;
+    }
+    *pa = vz_tlb_pa(lo, e->mask, va);
+    return 0;
+}
+
 /* One translation stage with the segments and TLB of context cp0 (root, or the
  * guest's for a GVA). */
 static int xlate_stage(const uint64_t *cp0, int kernel, const vz_tlb *tlb, uint16_t gid,
@@ -213,7 +252,6 @@ static int xlate_stage(const uint64_t *cp0, int kernel, const vz_tlb *tlb, uint1
 {
     uint32_t st = (uint32_t)cp0[VZ_CP0_STATUS];
     int err = acc == ACC_STORE ? VZ_EXC_ADES : VZ_EXC_ADEL;
-    int tlbexc = acc == ACC_STORE ? VZ_EXC_TLBS : VZ_EXC_TLBL;
     *refill = 0;
     int super = !kernel && ((st & ST_KSU) >> 3) == 1;
     if (va < 0x80000000ull) {
@@ -272,37 +310,8 @@ static int xlate_stage(const uint64_t *cp0, int kernel, const vz_tlb *tlb, uint1
     /* kseg3 */
     if (!kernel)
         goto adderr;
-mapped: {
-    uint8_t asid = (uint8_t)(cp0[VZ_CP0_ENTRYHI] & VZ_EH_ASID);
-    int i = vz_tlb_lookup(tlb, va, asid, gid);
-    if (i < 0) {
-        *exc = tlbexc;
-        *refill = 1;
-        return -1;
-    }
-    const vz_tlb_entry *e = &tlb->e[i];
-    uint64_t lo = e->lo[vz_tlb_odd(e->mask, va)];
-    if (!(lo & VZ_EL_V)) {
-        *exc = tlbexc;                 /* TLB invalid: general vector */
-        return -1;
-    }
-    uint32_t pg = (uint32_t)cp0[VZ_CP0_PAGEGRAIN];
-    int iec = (pg >> 27) & 1;
-    if (acc == ACC_FETCH && (lo & VZ_EL_XI) && (pg & (1u << 30))) {
-        *exc = iec ? VZ_EXC_TLBXI : VZ_EXC_TLBL;
-        return -1;
-    }
-    if (acc == ACC_LOAD && (lo & VZ_EL_RI) && (pg & (1u << 31))) {
-        *exc = iec ? VZ_EXC_TLBRI : VZ_EXC_TLBL;
-        return -1;
-    }
-    if (acc == ACC_STORE && !(lo & VZ_EL_D)) {
-        *exc = VZ_EXC_MOD;
-        return -1;
-    }
-    *pa = vz_tlb_pa(lo, e->mask, va);
-    return 0;
-}
+mapped:
+    return tlb_map(tlb, cp0, gid, va, acc, pa, exc, refill);
 adderr:
     *exc = err;
     return -1;
@@ -321,36 +330,7 @@ static int xlate_gpa(const vz_cpu *c, uint64_t gpa, int acc, uint64_t *pa, int *
         *exc = acc == ACC_STORE ? VZ_EXC_ADES : VZ_EXC_ADEL;
         return -1;
     }
-    uint8_t asid = (uint8_t)(c->cp0[VZ_CP0_ENTRYHI] & VZ_EH_ASID);
-    int i = vz_tlb_lookup(&c->tlb, gpa, asid, vz_guest_id(c));
-    int tlbexc = acc == ACC_STORE ? VZ_EXC_TLBS : VZ_EXC_TLBL;
-    if (i < 0) {
-        *exc = tlbexc;
-        *refill = 1;
-        return -1;
-    }
-    const vz_tlb_entry *e = &c->tlb.e[i];
-    uint64_t lo = e->lo[vz_tlb_odd(e->mask, gpa)];
-    uint32_t pg = (uint32_t)c->cp0[VZ_CP0_PAGEGRAIN];
-    int iec = (pg >> 27) & 1;
-    if (!(lo & VZ_EL_V)) {
-        *exc = tlbexc;
-        return -1;
-    }
-    if (acc == ACC_FETCH && (lo & VZ_EL_XI) && (pg & (1u << 30))) {
-        *exc = iec ? VZ_EXC_TLBXI : VZ_EXC_TLBL;
-        return -1;
-    }
-    if (acc == ACC_LOAD && (lo & VZ_EL_RI) && (pg & (1u << 31))) {
-        *exc = iec ? VZ_EXC_TLBRI : VZ_EXC_TLBL;
-        return -1;
-    }
-    if (acc == ACC_STORE && !(lo & VZ_EL_D)) {
-        *exc = VZ_EXC_MOD;
-        return -1;
-    }
-    *pa = vz_tlb_pa(lo, e->mask, gpa);
-    return 0;
+    return tlb_map(&c->tlb, c->cp0, vz_guest_id(c), gpa, acc, pa, exc, refill);
 }
 
 int vz_cpu_translate(vz_cpu *c, uint64_t va, int acc, uint64_t *pa, xlate_fault *f)
@@ -710,22 +690,23 @@ void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v, int is64)
  * congruential sequence that never repeats the previous value) so that TLBWR
  * picks the same entries as QEMU for the same sequence of reads; each core has
  * its own sequence. */
+unsigned vz_random_pick(uint32_t *seed, uint32_t *prev, unsigned n, unsigned wired)
+{
+    if (wired + 1 >= n)
+        return n - 1;
+    unsigned span = n - wired, idx;
+    do {
+        *seed = 1103515245u * *seed + 12345u;
+        idx = (*seed >> 16) % span + wired;
+    } while (idx == *prev);
+    *prev = idx;
+    return idx;
+}
+
 unsigned vz_cpu_random(vz_cpu *c)
 {
-    unsigned n = c->tlb.n;
-    unsigned wired = (unsigned)(c->cp0[VZ_CP0_WIRED] & 0xffff);
-    if (wired >= n)
-        return n - 1;
-    unsigned span = n - wired;
-    if (span == 1)
-        return n - 1;
-    unsigned idx;
-    do {
-        c->rand_seed = 1103515245u * c->rand_seed + 12345u;
-        idx = (c->rand_seed >> 16) % span + wired;
-    } while (idx == c->rand_prev);
-    c->rand_prev = idx;
-    return idx;
+    return vz_random_pick(&c->rand_seed, &c->rand_prev, c->tlb.n,
+                          (unsigned)(c->cp0[VZ_CP0_WIRED] & 0xffff));
 }
 
 int vz_cpu_add_hostcall(vz_cpu *c, uint64_t pa, vz_hostcall_fn fn, void *opaque)

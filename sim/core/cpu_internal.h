@@ -157,6 +157,9 @@ void vz_cpu_fault(vz_cpu *c, uint64_t pc, int slot, const xlate_fault *f);
 void vz_cpu_flush_stlb(vz_cpu *c);
 uint64_t vz_cpu_mfc0(vz_cpu *c, vz_cp0_id id);
 void vz_cpu_mtc0(vz_cpu *c, vz_cp0_id id, uint64_t v, int is64);
+/* One value of QEMU's Random generator in [wired, n-1], never prev twice in a row
+ * (updates *seed and *prev); n - 1 when the range has one value. */
+unsigned vz_random_pick(uint32_t *seed, uint32_t *prev, unsigned n, unsigned wired);
 unsigned vz_cpu_random(vz_cpu *c);
 uint64_t vz_cp0_write_value(vz_cpu *c, uint64_t *cp0, vz_cp0_id id, uint64_t v, int is64,
                             unsigned tlb_n);

@@ -53,17 +53,8 @@ uint64_t vz_guest_count(const vz_cpu *c)
 
 unsigned vz_guest_random(vz_cpu *c)
 {
-    unsigned n = c->gtlb.n;
-    unsigned wired = (unsigned)(c->gcp0[VZ_CP0_WIRED] & 0xffff);
-    if (wired + 1 >= n)
-        return n - 1;
-    unsigned span = n - wired, idx;
-    do {
-        c->grand_seed = 1103515245u * c->grand_seed + 12345u;
-        idx = (c->grand_seed >> 16) % span + wired;
-    } while (idx == c->grand_prev);
-    c->grand_prev = idx;
-    return idx;
+    return vz_random_pick(&c->grand_seed, &c->grand_prev, c->gtlb.n,
+                          (unsigned)(c->gcp0[VZ_CP0_WIRED] & 0xffff));
 }
 
 uint64_t vz_cpu_get_guest_cp0(const vz_cpu *c, vz_cp0_id id)
