@@ -147,7 +147,7 @@ void vz_cpu_flush_stlb(vz_cpu *c)
     c->stlb_gen = gen << STLB_GEN_SHIFT;
 }
 
-static dpage *dpage_find(vz_cpu *c, uint64_t pa_page)
+dpage *vz_cpu_dpage_find(vz_cpu *c, uint64_t pa_page)
 {
     for (dpage *p = c->dpages[(pa_page >> DPAGE_SHIFT) % DPAGE_BUCKETS]; p; p = p->next)
         if (p->pa == pa_page)
@@ -157,7 +157,7 @@ static dpage *dpage_find(vz_cpu *c, uint64_t pa_page)
 
 dpage *vz_cpu_dpage_get(vz_cpu *c, uint64_t pa_page, const uint8_t *host)
 {
-    dpage *p = dpage_find(c, pa_page);
+    dpage *p = vz_cpu_dpage_find(c, pa_page);
     if (p)
         return p;
     p = calloc(1, sizeof *p);
@@ -179,7 +179,7 @@ void vz_cpu_code_written(vz_cpu *c, uint64_t pa, unsigned size)
 {
     uint64_t first = pa & ~(uint64_t)3, last = (pa + size - 1) & ~(uint64_t)3;
     for (uint64_t a = first; a <= last; a += 4) {
-        dpage *p = dpage_find(c, a & ~(uint64_t)((1u << DPAGE_SHIFT) - 1));
+        dpage *p = vz_cpu_dpage_find(c, a & ~(uint64_t)((1u << DPAGE_SHIFT) - 1));
         if (p)
             p->insn[(a >> 2) & (DPAGE_WORDS - 1)].id = 0;
     }
@@ -191,7 +191,7 @@ void vz_cpu_invalidate_code(vz_cpu *c, uint64_t pa, uint64_t len)
         return;
     uint64_t first = pa & ~(uint64_t)((1u << DPAGE_SHIFT) - 1);
     for (uint64_t a = first; a < pa + len; a += 1u << DPAGE_SHIFT) {
-        dpage *p = dpage_find(c, a);
+        dpage *p = vz_cpu_dpage_find(c, a);
         if (p)
             for (unsigned i = 0; i < DPAGE_WORDS; i++)
                 p->insn[i].id = 0;

@@ -184,6 +184,8 @@ int vz_root_gcp0_move(vz_cpu *c, unsigned insn, uint32_t w, uint64_t rtval, uint
 int vz_guest_check_interrupt(vz_cpu *c);
 void vz_cpu_update_mode(vz_cpu *c);
 dpage *vz_cpu_dpage_get(vz_cpu *c, uint64_t pa_page, const uint8_t *host);
+/* The decoded page of physical page pa_page, or NULL. */
+dpage *vz_cpu_dpage_find(vz_cpu *c, uint64_t pa_page);
 void vz_cpu_code_written(vz_cpu *c, uint64_t pa, unsigned size);
 int vz_cpu_check_interrupt(vz_cpu *c);
 void vz_cpu_timer_update(vz_cpu *c, int at_event);

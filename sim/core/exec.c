@@ -65,7 +65,9 @@ static int data_slow(vz_cpu *c, uint64_t va, unsigned size, int acc, uint64_t *v
     uint8_t *host = vz_mem_ptr(c->mem, pa & ~(uint64_t)4095, &avail);
     if (host && avail >= 4096) {
         stlb_entry *e = &c->stlb[acc][(va >> 12) & (STLB_SIZE - 1)];
-        int code_page = acc == ACC_STORE && c->dpages[((pa >> DPAGE_SHIFT)) % DPAGE_BUCKETS];
+        /* only a page that really holds decoded code is kept off the fast path
+         * (a hash-bucket test would also slow down every page sharing a bucket) */
+        int code_page = acc == ACC_STORE && vz_cpu_dpage_find(c, pa & ~(uint64_t)4095);
         c->last_pa = pa;
         if (code_page) {
             /* keep decoded instructions coherent: no fast path for this page */
