@@ -1,6 +1,6 @@
 /* Entry state as the reset code recorded it, and the runtime's own setup.
  * QEMU boston enters with Status = 0x04400004, a0 = -2, a1 = device tree
- * address (just after the image), t9 = entry point; its boot stub also
+ * address (just after the image), t9 = entry point; its bootloader also
  * leaves values in k1 and ra.  k0 is the runtime's scratch register at
  * entry and is not recorded. */
 #include "common.h"

@@ -2,8 +2,8 @@
  *
  * QEMU boston (and vzsim, which copies it) enters at the ELF entry point with
  * Status = 0x04400004 (FR=1, BEV=1, ERL=1), a0 = -2, a1 = device-tree address
- * (kseg0 of the image end rounded up to 64 KiB), t9 = entry point.  Its boot
- * stub at 0xbfc00000 also leaves k0 = 0x16200001, k1 = 0xffffffffb6100088 and
+ * (kseg0 of the image end rounded up to 64 KiB), t9 = entry point.  QEMU's
+ * bootloader at 0xbfc00000 also leaves k0 = 0x16200001, k1 = 0xffffffffb6100088 and
  * ra = 0xffffffffbfc00134; every other GPR is zero.  _start
  *   1. records every entry GPR except k0 (used as the base) and Status in
  *      rt_entry_gpr[] / rt_entry_status (in .data, so clearing .bss keeps them);

@@ -165,7 +165,7 @@ void vz_build_vcpu_run(uasm *a, const vz_entry_cfg *cfg, vz_entry_layout *l)
     vz_build_enter_guest(a, cfg, l);
 }
 
-/* §4.5 first-level vector stub (general exception, interrupts). Entered by the core
+/* §4.5 first-level vector code (general exception, interrupts). Entered by the core
  * with Root.EXL = 1 (GM still 1). Stashes guest k1 in scratch_tmp and guest k0 in
  * vcpu->gprs[26], leaves k1 = vcpu and branches to exit. */
 void vz_build_exception(uasm *a, const vz_entry_cfg *cfg, vz_entry_layout *l, uasm_label exit)
@@ -190,7 +190,7 @@ void vz_build_tlb_refill(uasm *a, const vz_entry_cfg *cfg, vz_entry_layout *l, u
 {
     uasm_label slow = uasm_new_label(a, "refill_slow");
     l->refill = uasm_pc(a);
-    note(a, l, "tlb_refill", "stash guest k1 and k0 as the general stub does");
+    note(a, l, "tlb_refill", "stash guest k1 and k0 as the general vector does");
     uasm_i_dmtc0(a, K1, C0_KSCRATCH, cfg->scratch_tmp);
     uasm_i_dmfc0(a, K1, C0_KSCRATCH, cfg->scratch_vcpu);
     uasm_i_sd(a, K0, GPR(K0), K1);
@@ -238,7 +238,7 @@ void vz_build_exit(uasm *a, const vz_entry_cfg *cfg, vz_entry_layout *l, uasm_la
     for (unsigned r = 0; r < 32; r++)
         if (r != K0 && r != K1)
             uasm_i_sd(a, r, GPR(r), K1);
-    note(a, l, "exit", "guest k1 from scratch_tmp (EHB: the stub's MTC0 may be in flight)");
+    note(a, l, "exit", "guest k1 from scratch_tmp (EHB: the vector's MTC0 may be in flight)");
     uasm_i_ehb(a);
     uasm_i_dmfc0(a, T0, C0_KSCRATCH, cfg->scratch_tmp);
     uasm_i_sd(a, T0, GPR(K1), K1);
@@ -379,11 +379,11 @@ int vz_entry_generate(uint32_t *buf, uint64_t base, const vz_entry_cfg *cfg,
     uasm_org(&a, base + 0x180);
     out->general = uasm_pc(&a);
     vz_build_exception(&a, cfg, out, exit);
-    uasm_check_limit(&a, base + 0x200, "the general exception stub");
+    uasm_check_limit(&a, base + 0x200, "the general exception vector");
     for (unsigned i = 0; i < 8; i++) {
         uasm_org(&a, base + 0x200 + 0x100 * i);
         vz_build_exception(&a, cfg, out, exit);
-        uasm_check_limit(&a, base + 0x300 + 0x100 * i, "an interrupt stub");
+        uasm_check_limit(&a, base + 0x300 + 0x100 * i, "an interrupt vector");
     }
     uasm_org(&a, base + 0x2000);
     vz_build_exit(&a, cfg, out, exit);

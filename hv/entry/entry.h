@@ -6,8 +6,8 @@
  * The code is generated into one per-vcpu block of simulated memory (the root EBase
  * while the guest runs):
  *   +0x080            root XTLB refill fast path (Root.Status.KX = 1 in guest mode)
- *   +0x180            general exception stub
- *   +0x200 + i*0x100  interrupt stubs (i = 0..7)
+ *   +0x180            general exception vector
+ *   +0x200 + i*0x100  interrupt vectors (i = 0..7)
  *   +0x2000           exit, ret_from_exit, ret_to_guest (+ enter_guest), ret_to_host
  *   then              vcpu_run (+ enter_guest)
  * Differences from Linux, all because vzsim's host is this embedded hypervisor, not a

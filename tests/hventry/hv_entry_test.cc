@@ -81,7 +81,7 @@ TEST(HvEntry, HypercallRoundTripMatchesTheListing)
     ASSERT_EQ(vz_hv_run(h.hv, 100000), VZ_HV_EXITED) << vz_hv_message(h.hv);
     EXPECT_EQ(vz_hv_exits(h.hv, VZ_EXIT_HYPERCALL), 3u);
 
-    // The listing: exit path = the HYPCALL + the general stub (to its branch delay
+    // The listing: exit path = the HYPCALL + the general vector code (to its branch delay
     // slot) + exit_common up to the delay slot of the JALR that calls the handler.
     const vz_entry_layout *l = vz_hv_layout(h.hv);
     std::vector<uint32_t> block(VZ_ENTRY_BLOCK_SIZE / 4);
@@ -90,7 +90,7 @@ TEST(HvEntry, HypercallRoundTripMatchesTheListing)
     uint64_t a = l->general;
     while (!(vz_insn_table[vz_decode(word(a))].flags & VZ_F_DS))
         a += 4;
-    uint64_t stub = (a + 8 - l->general) / 4;
+    uint64_t vec = (a + 8 - l->general) / 4;
     a = l->exit;
     while (vz_decode(word(a)) != VZ_I_JALR)
         a += 4;
@@ -116,7 +116,7 @@ TEST(HvEntry, HypercallRoundTripMatchesTheListing)
         }
     }
     ASSERT_TRUE(c0 && hc && back);
-    EXPECT_EQ(hc - c0, 1 + stub + exit_words);      // host call records are not instructions
+    EXPECT_EQ(hc - c0, 1 + vec + exit_words);      // host call records are not instructions
     EXPECT_EQ(back - hc, reentry_words);
     RecordProperty("exit_path_instructions", std::to_string(hc - c0));
     RecordProperty("reentry_instructions", std::to_string(back - hc));

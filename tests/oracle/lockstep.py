@@ -6,7 +6,7 @@ written to disk), and walks them in lockstep:
 
   QEMU   qemu-system-mips64el ... -singlestep -d in_asm,cpu,nochain -D FIFO
          logs the PC and all 32 GPRs before every instruction (after its own
-         boot stub at 0xbfc00000, which is skipped: the walk starts at the
+         bootloader at 0xbfc00000, which is skipped: the walk starts at the
          first PC vzsim reports, the ELF entry point).
   vzsim  vzsim run --trace FIFO prog.elf
          one line per executed instruction:
@@ -231,7 +231,7 @@ def compare(qstream, vstream, max_steps, context, out):
     else:
         out.write("lockstep: QEMU never reached vzsim's first PC %s\n" % first.pc)
         return 1
-    out.write("lockstep: synchronised at %s after %d QEMU boot-stub instructions\n"
+    out.write("lockstep: synchronised at %s after %d QEMU bootloader instructions\n"
               % (first.pc, skipped))
 
     shadow = list(q.gpr)
