@@ -6,39 +6,8 @@
  * address) and as offsets from the branch. */
 #include "common.h"
 
-static const uint64_t BV[] = {
-  0x0000000000000000ull, 0x0000000000000001ull, 0xffffffffffffffffull,
-  0x000000007fffffffull, 0xffffffff80000000ull, 0x0000000080000000ull,
-  0x00000000ffffffffull, 0x8000000000000000ull, 0x7fffffffffffffffull,
-  0x0000000100000000ull,
-};
-
-#define BR2(insn)                                                            \
-  NOINLINE static uint64_t t_##insn(uint64_t a, uint64_t b)                  \
-  {                                                                          \
-    uint64_t r;                                                              \
-    __asm__ volatile(".set push\n\t.set noreorder\n\t"                      \
-                     "move %0, $0\n\t" #insn " %1, %2, 1f\n\t"              \
-                     "addiu %0, %0, 1\n\t"                                   \
-                     "addiu %0, %0, 2\n"                                     \
-                     "1:\n\t.set pop"                                        \
-                     : "=&r"(r)                                              \
-                     : "r"(a), "r"(b));                                      \
-    return r;                                                                \
-  }
-#define BR1(insn)                                                            \
-  NOINLINE static uint64_t t_##insn(uint64_t a)                              \
-  {                                                                          \
-    uint64_t r;                                                              \
-    __asm__ volatile(".set push\n\t.set noreorder\n\t"                      \
-                     "move %0, $0\n\t" #insn " %1, 1f\n\t"                  \
-                     "addiu %0, %0, 1\n\t"                                   \
-                     "addiu %0, %0, 2\n"                                     \
-                     "1:\n\t.set pop"                                        \
-                     : "=&r"(r)                                              \
-                     : "r"(a));                                              \
-    return r;                                                                \
-  }
+#define BR2 BRANCH_T2
+#define BR1 BRANCH_T1
 
 BR2(beq)
 BR2(bne)
