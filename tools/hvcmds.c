@@ -275,26 +275,15 @@ done:
     return rc;
 }
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-    char *end;
-    errno = 0;
-    unsigned long long x = strtoull(s, &end, 0);
-    if (errno || end == s || *end || s[0] == '-')
-        return -1;
-    *v = x;
-    return 0;
-}
-
 int vz_cmd_guest(int argc, char **argv)
 {
     uint64_t max_insns = 1000000000ull, max_exits = 0;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
-        if (!strcmp(argv[i], "--max-insns") && i + 1 < argc && !parse_u64(argv[i + 1], &max_insns))
+        if (!strcmp(argv[i], "--max-insns") && i + 1 < argc && !vz_cli_parse_u64(argv[i + 1], &max_insns))
             i++;
         else if (!strcmp(argv[i], "--max-exits") && i + 1 < argc &&
-                 !parse_u64(argv[i + 1], &max_exits))
+                 !vz_cli_parse_u64(argv[i + 1], &max_exits))
             i++;
         else {
             fprintf(stderr, "vzsim guest: bad option '%s' (--max-insns N, --max-exits N)\n",

@@ -6,4 +6,6 @@ int vz_cmd_scenarios(int argc, char **argv);
 int vz_cmd_entry(int argc, char **argv);
 int vz_cmd_report(int argc, char **argv);
 int vz_cmd_compare(int argc, char **argv);
+#include <stdint.h>
+int vz_cli_parse_u64(const char *s, uint64_t *v);
 #endif

@@ -46,7 +46,9 @@ static void usage(FILE *f)
             "       vzsim version\n");
 }
 
-static int parse_u64(const char *s, uint64_t *v)
+/* A non-negative integer option value (decimal, 0x hex, 0 octal); 0 or -1. Shared
+ * by every subcommand (tools/hvcmds.h). */
+int vz_cli_parse_u64(const char *s, uint64_t *v)
 {
     char *end;
     errno = 0;
@@ -114,7 +116,7 @@ static int cmd_run(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "+m:t:r:sh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'm':
-            if (parse_u64(optarg, &max_insns) != 0) {
+            if (vz_cli_parse_u64(optarg, &max_insns) != 0) {
                 fprintf(stderr, "vzsim run: --max-insns: not a number: '%s'\n", optarg);
                 return 2;
             }
@@ -122,7 +124,7 @@ static int cmd_run(int argc, char **argv)
             break;
         case 't': trace_path = optarg; break;
         case 'r':
-            if (parse_u64(optarg, &ram_mib) != 0 || ram_mib == 0 ||
+            if (vz_cli_parse_u64(optarg, &ram_mib) != 0 || ram_mib == 0 ||
                 (ram_mib << 20) > VZ_BOSTON_MAX_RAM) {
                 fprintf(stderr, "vzsim run: --ram: expected 1..%llu MiB, got '%s'\n",
                         (unsigned long long)(VZ_BOSTON_MAX_RAM >> 20), optarg);
@@ -132,7 +134,7 @@ static int cmd_run(int argc, char **argv)
         case 's': stats = 1; break;
         case 'C': timing_path = optarg; break;
         case 'T':
-            if (parse_u64(optarg, &tlb_entries) != 0 || tlb_entries < 1 || tlb_entries > 64) {
+            if (vz_cli_parse_u64(optarg, &tlb_entries) != 0 || tlb_entries < 1 || tlb_entries > 64) {
                 fprintf(stderr, "vzsim run: --tlb-entries: expected 1..64, got '%s'\n", optarg);
                 return 2;
             }
@@ -279,7 +281,7 @@ static int cmd_disasm(int argc, char **argv)
         case 'a': o.no_aliases = 1; break;
         case 'c': o.numeric_cp0 = 1; break;
         case 'v':
-            if (parse_u64(optarg, &vma) != 0) {
+            if (vz_cli_parse_u64(optarg, &vma) != 0) {
                 fprintf(stderr, "vzsim disasm: --vma: not a number: '%s'\n", optarg);
                 return 2;
             }
@@ -349,17 +351,17 @@ static int cmd_sweep(int argc, char **argv)
     uint64_t start = 0, count = (uint64_t)1 << 32, stride = 1;
     for (int i = 1; i < argc; i++) {
         if (i + 1 < argc && strcmp(argv[i], "--start") == 0) {
-            if (parse_u64(argv[++i], &start) != 0 || start > 0xffffffffull) {
+            if (vz_cli_parse_u64(argv[++i], &start) != 0 || start > 0xffffffffull) {
                 fprintf(stderr, "vzsim sweep: --start: expected a 32-bit word\n");
                 return 2;
             }
         } else if (i + 1 < argc && strcmp(argv[i], "--count") == 0) {
-            if (parse_u64(argv[++i], &count) != 0) {
+            if (vz_cli_parse_u64(argv[++i], &count) != 0) {
                 fprintf(stderr, "vzsim sweep: --count: not a number\n");
                 return 2;
             }
         } else if (i + 1 < argc && strcmp(argv[i], "--stride") == 0) {
-            if (parse_u64(argv[++i], &stride) != 0 || stride == 0 ||
+            if (vz_cli_parse_u64(argv[++i], &stride) != 0 || stride == 0 ||
                 stride > 0xffffffffull) {
                 fprintf(stderr, "vzsim sweep: --stride: expected 1 to 2^32-1\n");
                 return 2;
