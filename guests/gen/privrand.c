@@ -42,6 +42,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gencli.h"
+
 #define ARENA_PA 0x800000ull
 #define ARENA_SIZE 0x10000ull
 #define SLOT 256              /* a `jr ra; nop` pair at every 256-byte boundary */
@@ -480,58 +482,16 @@ static void write_program(gen_t *g, uint64_t seed, long nops)
   fprintf(o, "pr_saved:\t.space %u\n", (unsigned)(8 * (sizeof saved / sizeof saved[0])));
 }
 
-static void usage(void)
-{
-  fprintf(stderr, "usage: privrand --seed N [--ops M] [-o FILE]\n");
-  exit(2);
-}
-
-static bool parse_u64(const char *s, uint64_t *out)
-{
-  char *end;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 0);
-  if (errno != 0 || end == s || *end != '\0')
-    return false;
-  *out = v;
-  return true;
-}
-
 int main(int argc, char **argv)
 {
-  uint64_t seed = 0, ops = 220;
-  bool have_seed = false;
-  const char *path = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
-      if (!parse_u64(argv[++i], &seed))
-        usage();
-      have_seed = true;
-    } else if (strcmp(argv[i], "--ops") == 0 && i + 1 < argc) {
-      if (!parse_u64(argv[++i], &ops) || ops < 1 || ops > 100000)
-        usage();
-    } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-      path = argv[++i];
-    } else {
-      usage();
-    }
-  }
-  if (!have_seed)
-    usage();
+  gencli cli = {.prog = "privrand", .count_opt = "--ops", .count_max = 100000, .count = 220};
+  gencli_parse(&cli, argc, argv);
 
   gen_t g;
   memset(&g, 0, sizeof g);
-  g.rng.state = seed * 0x2545f4914f6cdd1dull + 0x7e57ab1e;
+  g.rng.state = cli.seed * 0x2545f4914f6cdd1dull + 0x7e57ab1e;
   setup_windows(&g);
-  g.out = path ? fopen(path, "w") : stdout;
-  if (g.out == NULL) {
-    fprintf(stderr, "privrand: cannot write %s: %s\n", path, strerror(errno));
-    return 1;
-  }
-  write_program(&g, seed, (long)ops);
-  if (ferror(g.out) || (path && fclose(g.out) != 0)) {
-    fprintf(stderr, "privrand: write error\n");
-    return 1;
-  }
-  return 0;
+  g.out = gencli_open(&cli);
+  write_program(&g, cli.seed, (long)cli.count);
+  return gencli_close(&cli, g.out);
 }

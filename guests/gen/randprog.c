@@ -35,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gencli.h"
+
 #define SCRATCH_SIZE 4096
 #define SCRATCH_HALF (SCRATCH_SIZE / 2)
 #define PCDATA_DWORDS 32
@@ -598,59 +600,17 @@ static void write_program(gen_t *g, uint64_t seed)
   fprintf(o, "rp_saved:\t.space %u\n", (unsigned)(8 * (sizeof saved / sizeof saved[0])));
 }
 
-static void usage(void)
-{
-  fprintf(stderr, "usage: randprog --seed N [--insns M] [-o FILE]\n");
-  exit(2);
-}
-
-static bool parse_u64(const char *s, uint64_t *out)
-{
-  char *end;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 0);
-  if (errno != 0 || end == s || *end != '\0')
-    return false;
-  *out = v;
-  return true;
-}
-
 int main(int argc, char **argv)
 {
-  uint64_t seed = 0, insns = 1600;
-  bool have_seed = false;
-  const char *path = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
-      if (!parse_u64(argv[++i], &seed))
-        usage();
-      have_seed = true;
-    } else if (strcmp(argv[i], "--insns") == 0 && i + 1 < argc) {
-      if (!parse_u64(argv[++i], &insns) || insns < 1 || insns > 1000000)
-        usage();
-    } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
-      path = argv[++i];
-    } else {
-      usage();
-    }
-  }
-  if (!have_seed)
-    usage();
+  gencli cli = {.prog = "randprog", .count_opt = "--insns", .count_max = 1000000, .count = 1600};
+  gencli_parse(&cli, argc, argv);
 
   gen_t g;
   memset(&g, 0, sizeof g);
-  g.rng.state = seed * 0x2545f4914f6cdd1dull + 0x1234567;
-  g.target = (long)insns;
+  g.rng.state = cli.seed * 0x2545f4914f6cdd1dull + 0x1234567;
+  g.target = (long)cli.count;
   g.pending = -1;
-  g.out = path ? fopen(path, "w") : stdout;
-  if (g.out == NULL) {
-    fprintf(stderr, "randprog: cannot write %s: %s\n", path, strerror(errno));
-    return 1;
-  }
-  write_program(&g, seed);
-  if (ferror(g.out) || (path && fclose(g.out) != 0)) {
-    fprintf(stderr, "randprog: write error\n");
-    return 1;
-  }
-  return 0;
+  g.out = gencli_open(&cli);
+  write_program(&g, cli.seed);
+  return gencli_close(&cli, g.out);
 }
