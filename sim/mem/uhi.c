@@ -294,28 +294,43 @@ static uint64_t xfer_len(uint64_t len)
 
 /* ---- data transfer ---------------------------------------------------------------- */
 
+/* What read and write check before moving any byte: no such descriptor (EBADF), an
+ * offset on the console (ESPIPE), and a zero-length transfer on a host file, which
+ * still asks the host (a write-only fd fails EBADF even for 0 bytes). Returns 1 when
+ * it has set the result ($2/$3) and the call is done. */
+static int xfer_prologue(vz_uhi *u, uint64_t gpr[32], struct fdent *f, uint64_t len,
+                         int64_t off, int is_write)
+{
+    if (!f) {
+        set_fail(gpr, VZ_UHI_EBADF);
+        return 1;
+    }
+    if (f->kind == FD_CONSOLE && off >= 0) {
+        set_fail(gpr, VZ_UHI_ESPIPE);
+        return 1;
+    }
+    if (len != 0 || f->kind != FD_HOST)
+        return 0;
+    ssize_t r;
+    if (is_write)
+        r = off >= 0 ? pwrite(f->host, u->buf, 0, (off_t)off) : write(f->host, u->buf, 0);
+    else
+        r = off >= 0 ? pread(f->host, u->buf, 0, (off_t)off) : read(f->host, u->buf, 0);
+    if (r < 0)
+        set_fail(gpr, map_errno(errno));
+    else
+        set_ret(gpr, 0, 0);
+    return 1;
+}
+
 /* write(fd, va, len) and pwrite (when off >= 0). Sets $2/$3. */
 static void do_write(vz_uhi *u, uint64_t gpr[32], const vz_uhi_memops *mem, struct fdent *f,
                      uint64_t va, uint64_t len, int64_t off)
 {
     len = xfer_len(len);
-    if (!f) {
-        set_fail(gpr, VZ_UHI_EBADF);
+    if (xfer_prologue(u, gpr, f, len, off, 1))
         return;
-    }
-    if (f->kind == FD_CONSOLE && off >= 0) {
-        set_fail(gpr, VZ_UHI_ESPIPE);
-        return;
-    }
     uint64_t total = 0;
-    if (len == 0 && f->kind == FD_HOST) {
-        ssize_t r = off >= 0 ? pwrite(f->host, u->buf, 0, (off_t)off) : write(f->host, u->buf, 0);
-        if (r < 0)
-            set_fail(gpr, map_errno(errno));
-        else
-            set_ret(gpr, 0, 0);
-        return;
-    }
     while (total < len) {
         size_t k = len - total < CHUNK ? (size_t)(len - total) : CHUNK;
         size_t got = guest_read_upto(mem, va + total, u->buf, k);
@@ -363,24 +378,9 @@ static void do_read(vz_uhi *u, uint64_t gpr[32], const vz_uhi_memops *mem, struc
                     uint64_t va, uint64_t len, int64_t off)
 {
     len = xfer_len(len);
-    if (!f) {
-        set_fail(gpr, VZ_UHI_EBADF);
+    if (xfer_prologue(u, gpr, f, len, off, 0))
         return;
-    }
-    if (f->kind == FD_CONSOLE && off >= 0) {
-        set_fail(gpr, VZ_UHI_ESPIPE);
-        return;
-    }
     uint64_t total = 0;
-    if (len == 0 && f->kind == FD_HOST) {
-        /* Still ask the host: a write-only fd fails EBADF even for 0 bytes. */
-        ssize_t r = off >= 0 ? pread(f->host, u->buf, 0, (off_t)off) : read(f->host, u->buf, 0);
-        if (r < 0)
-            set_fail(gpr, map_errno(errno));
-        else
-            set_ret(gpr, 0, 0);
-        return;
-    }
     while (total < len) {
         size_t k = len - total < CHUNK ? (size_t)(len - total) : CHUNK;
         /* Check the destination is there before consuming input. */
