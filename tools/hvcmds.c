@@ -43,6 +43,9 @@ typedef struct exit_timer {
     size_t nsamples;
     uint64_t sum_seen[VZ_EXIT_NREASONS];  /* the host's counters at the last exit */
     int cur_reason;
+    int after_guest;         /* the last event was a completed guest instruction: a
+                                root instruction now means a root interrupt was taken
+                                in guest mode (an exit without a faulting instruction) */
     /* the trace database (docs/traces.md): every exit, in cycles and instructions */
     vz_trace *trace;         /* NULL: no trace */
     const char *scenario;
@@ -118,8 +121,18 @@ static void trace_retire(exit_timer *t, const vz_retire_info *ri, uint64_t now)
         t->insns_guest++;
     else
         t->insns_root++;
-    if (!ri->guest)
+    if (!ri->guest) {
+        if (t->after_guest && !t->s_valid) {
+            /* a root interrupt exit: it starts after the last guest instruction,
+             * at the interrupted PC (root EPC) */
+            t->s_c0 = t->last;
+            t->s_i0 = t->last_i;
+            t->s_pc = vz_cpu_get_cp0(t->cpu, VZ_CP0_EPC);
+            t->s_valid = 1;
+            t->tstate = 1;
+        }
         return;
+    }
     if (ri->exception >= 0) {
         /* maybe the start of the next exit; during a re-entry it may also be a root
          * TLB refill (fast path) that the re-entry includes, and an exit that retries
@@ -165,6 +178,11 @@ static void timer_retire(void *opaque, const vz_retire_info *ri)
         }
         return;
     }
+    if (!ri->guest && t->state == 0 && t->after_guest) {
+        t->c0 = t->last;                     /* a root interrupt taken in guest mode */
+        t->state = 1;
+    }
+    t->after_guest = ri->guest && ri->exception < 0;
     if (ri->guest && ri->exception < 0) {
         if (t->state == 2 && t->nsamples < MAX_SAMPLES) {
             t->reason[t->nsamples] = (uint8_t)t->cur_reason;
@@ -322,9 +340,11 @@ static const struct scenario {
     {"hypercall", VZ_EXIT_HYPERCALL, 102},  /* 100 NOPs, the printed line, the exit */
     {"gpsi", VZ_EXIT_GPSI, 100},
     {"gsfc", VZ_EXIT_GSFC, 100},
+    {"ghfc", VZ_EXIT_GHFC, 200},             /* 100 SYSCALLs: exception entry + ERET */
     {"gpafault", VZ_EXIT_GPA_FAULT, 0},      /* 100 plus the image's own pages */
     {"mmio", VZ_EXIT_MMIO, 101},
-    {"timer", VZ_EXIT_WAIT, 100},            /* + 3 GPSI per tick: Count, Compare twice */
+    {"wait", VZ_EXIT_WAIT, 100},             /* + 3 GPSI per tick: Count, Compare twice */
+    {"timer", VZ_EXIT_INTERRUPT, 100},       /* root timer exits; + 4 GPSI per tick */
     {"tlbmiss", VZ_EXIT_OTHER, 0},
 };
 

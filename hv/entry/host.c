@@ -165,6 +165,13 @@ static int hypercall(vz_hv *h, vz_vcpu *v, uint64_t next)
     case VZ_HC_COUNT:
         ret = (int64_t)vz_cpu_insns(h->cpu);
         break;
+    case VZ_HC_TRACE_MODE: {
+        /* GuestCtl0.MC: the guest asks to be traced through GHFC exits on every
+         * hardware change of its mode (guest exception entry, ERET) */
+        uint64_t g0 = vz_cpu_get_cp0(h->cpu, VZ_CP0_GUESTCTL0) & ~(uint64_t)(1u << 29);
+        vz_cpu_set_cp0(h->cpu, VZ_CP0_GUESTCTL0, g0 | (a0 ? 1u << 29 : 0));
+        break;
+    }
     default:
         ret = -1;
         break;
@@ -180,6 +187,26 @@ static uint32_t soft_count(vz_hv *h)
 {
     return (uint32_t)(vz_cpu_get_cp0(h->cpu, VZ_CP0_COUNT) +
                       vz_cpu_get_cp0(h->cpu, VZ_CP0_GTOFFSET));
+}
+
+/* The soft timer's deadline while the guest runs: the root timer (Root.Compare,
+ * IP7 unmasked in the root Status the guest runs with) is armed at the root Count
+ * where the guest Count reaches soft_compare, so that a guest that does not WAIT is
+ * interrupted when its timer expires (a root interrupt exit, then IP7 injected
+ * through GuestCtl2.VIP) - KVM's hrtimer for the soft timer. A deadline that is
+ * not ahead (more than 2^31 counts away) is not armed. */
+static void root_timer(vz_hv *h, int arm)
+{
+    uint64_t st = vz_cpu_get_cp0(h->cpu, VZ_CP0_STATUS) & ~(uint64_t)0x8000;
+    uint32_t dist = h->soft_compare - soft_count(h);
+    arm = arm && dist != 0 && dist < 0x80000000u;
+    if (arm)
+        vz_cpu_set_cp0(h->cpu, VZ_CP0_COMPARE,
+                       (uint32_t)vz_cpu_get_cp0(h->cpu, VZ_CP0_COUNT) + dist);
+    /* acknowledge: a root Compare write clears Cause.TI (and IP7 with it) */
+    vz_cpu_set_cp0(h->cpu, VZ_CP0_CAUSE,
+                   vz_cpu_get_cp0(h->cpu, VZ_CP0_CAUSE) & ~(uint64_t)0x40008000u);
+    vz_cpu_set_cp0(h->cpu, VZ_CP0_STATUS, arm ? (st | 0x8000) : st);
 }
 
 static void set_vip(vz_hv *h, unsigned ip, int on)
@@ -208,6 +235,7 @@ static int gpsi(vz_hv *h, vz_vcpu *v, uint64_t next)
         vz_cpu_set_cp0(h->cpu, VZ_CP0_GTOFFSET,
                        vz_cpu_get_cp0(h->cpu, VZ_CP0_GTOFFSET) + dist);
         set_vip(h, 7, 1);
+        root_timer(h, 0);                        /* the deadline has been reached */
         break;
     }
     case VZ_I_MFC0:
@@ -232,6 +260,7 @@ static int gpsi(vz_hv *h, vz_vcpu *v, uint64_t next)
         if (rd == 11 && sel == 0) {
             h->soft_compare = (uint32_t)val;   /* writing Compare acknowledges the timer */
             set_vip(h, 7, 0);
+            root_timer(h, 1);
         } else if (rd == 9 && sel == 0) {
             vz_cpu_set_cp0(h->cpu, VZ_CP0_GTOFFSET,
                            (uint32_t)val - (uint32_t)vz_cpu_get_cp0(h->cpu, VZ_CP0_COUNT));
@@ -332,7 +361,17 @@ static int handle_exit(vz_hv *h, vz_vcpu *v)
     }
     switch (exc) {
     case VZ_EXC_INT:
+        /* a root interrupt while the guest ran: the only source is the root timer
+         * standing for the soft timer's deadline; inject the guest's IP7 and resume
+         * at EPC (the interrupted instruction has not executed) */
         h->exits[VZ_EXIT_INTERRUPT]++;
+        if (vz_cpu_get_cp0(h->cpu, VZ_CP0_CAUSE) & 0x40000000u) {
+            root_timer(h, 0);
+            if ((int32_t)(soft_count(h) - h->soft_compare) >= 0)
+                set_vip(h, 7, 1);
+            else
+                root_timer(h, 1);                /* early (Compare moved): re-arm */
+        }
         return VZ_RESUME_GUEST;
     case VZ_EXC_GE:
         switch (gexc) {

@@ -19,7 +19,14 @@
  * Hypercall ABI (HYPCALL code 0, function in v0, arguments a0-a3, result in v0):
  *   0 NOP -> 0;  1 PUTC(a0 = char) -> 0;  2 WRITE(a0 = buffer in guest kseg0/kseg1,
  *   a1 = length) -> length or -1;  3 EXIT(a0 = status) ends the run;
- *   4 COUNT -> guest instructions executed so far; other numbers -> -1.
+ *   4 COUNT -> guest instructions executed so far;  5 TRACE_MODE(a0 = on) -> 0: sets
+ *   (a0 != 0) or clears GuestCtl0.MC, so that every hardware change of the guest's
+ *   mode (exception entry, ERET) exits with GHFC and is resumed;
+ *   other numbers -> -1.
+ * Guest timer (GuestCtl0.GT = 0): Count/Compare accesses exit with GPSI and root
+ * keeps a soft Compare; its deadline is enforced by the root timer (a root
+ * interrupt exit while the guest runs) or reached at once by a guest WAIT; either
+ * way IP7 is injected through GuestCtl2.VIP until the guest writes Compare.
  */
 #ifndef VZSIM_HV_HOST_H
 #define VZSIM_HV_HOST_H
@@ -45,7 +52,8 @@ extern "C" {
 #define VZ_HV_POWEROFF_GPA   0x1f001000ull
 #define VZ_HV_KSEG0(pa)      (0xffffffff80000000ull | (pa))
 
-enum { VZ_HC_NOP = 0, VZ_HC_PUTC = 1, VZ_HC_WRITE = 2, VZ_HC_EXIT = 3, VZ_HC_COUNT = 4 };
+enum { VZ_HC_NOP = 0, VZ_HC_PUTC = 1, VZ_HC_WRITE = 2, VZ_HC_EXIT = 3, VZ_HC_COUNT = 4,
+       VZ_HC_TRACE_MODE = 5 };
 
 /* Exit reasons the host counts (one per handled exit). */
 typedef enum vz_exit_reason {
