@@ -343,7 +343,7 @@ static const struct scenario {
     {"ghfc", VZ_EXIT_GHFC, 200},             /* 100 SYSCALLs: exception entry + ERET */
     {"gpafault", VZ_EXIT_GPA_FAULT, 0},      /* 100 plus the image's own pages */
     {"mmio", VZ_EXIT_MMIO, 101},
-    {"wait", VZ_EXIT_WAIT, 100},             /* + 3 GPSI per tick: Count, Compare twice */
+    {"wait", VZ_EXIT_WAIT, 100},             /* + 4 GPSI per tick: Count, Compare twice */
     {"timer", VZ_EXIT_INTERRUPT, 100},       /* root timer exits; + 4 GPSI per tick */
     {"tlbmiss", VZ_EXIT_OTHER, 0},
 };
