@@ -45,8 +45,9 @@ static void timer_hook(struct rt_frame *f)
 {
     if (RT_CAUSE_EXCCODE(f->cause) == 0) {
         unsigned long cmp;
-        __asm__ volatile("mfc0 %0, $11\n\tmtc0 %0, $11" : "=&r"(cmp));
-        ticks++;
+        __asm__ volatile("mfc0 %0, $11" : "=r"(cmp));
+        ticks++;                                      /* between the two exits */
+        __asm__ volatile("mtc0 %0, $11" :: "r"(cmp));
         return;
     }
     printf("unexpected guest exception %u at %016llx\n", RT_CAUSE_EXCCODE(f->cause),
