@@ -36,6 +36,8 @@ struct vz_hv {
     uint8_t uart_byte;
     /* the guest's soft timer (GuestCtl0.GT = 0: root emulates Count/Compare) */
     uint32_t soft_compare;
+    /* the cross-compiled handler, if any */
+    uint64_t handler_entry, handler_lo, handler_hi;
 };
 
 static const char *const reason_names[VZ_EXIT_NREASONS] = {
@@ -353,7 +355,10 @@ static int handle_exit(vz_hv *h, vz_vcpu *v)
     uint64_t next = v->pc + 4;
     int can_resume = resume_pc(v, &next) == 0;
     h->total_exits++;
-    if (h->cfg.max_exits && h->total_exits > h->cfg.max_exits) {
+    uint64_t all = h->total_exits + v->mips_exits_hypercall + v->mips_exits_ghfc;
+    if (h->handler_entry && h->cfg.max_exits)
+        v->mips_budget = all < h->cfg.max_exits ? h->cfg.max_exits - all : 0;
+    if (h->cfg.max_exits && all > h->cfg.max_exits) {
         snprintf(h->msg, sizeof h->msg, "exit limit of %" PRIu64 " reached at guest pc 0x%016"
                  PRIx64, h->cfg.max_exits, v->pc);
         h->status = VZ_HV_LIMIT;
@@ -467,6 +472,31 @@ static int host_fault_call(vz_cpu *c, void *opaque)
 
 /* ---------------- lifecycle ---------------- */
 
+/* Load the cross-compiled handler's ELF into root memory and make it the handler
+ * exit_common calls (the native one stays reachable through native_handler). */
+static int load_mips_handler(vz_hv *h, vz_vcpu *v, char *err, size_t errlen)
+{
+    vz_elf_info info;
+    if (vz_elf_load(h->mem, h->cfg.mips_handler, &info, err, errlen) != 0)
+        return -1;
+    if (info.paddr_low < VZ_HV_HANDLER_PA ||
+        info.paddr_end > VZ_HV_HANDLER_PA + VZ_HV_HANDLER_SIZE ||
+        info.entry < info.vaddr_low || info.entry >= info.vaddr_end) {
+        snprintf(err, errlen, "%s: the handler must lie in physical 0x%llx..0x%llx "
+                 "with its entry inside (hv/handler/handler.ld)", h->cfg.mips_handler,
+                 (unsigned long long)VZ_HV_HANDLER_PA,
+                 (unsigned long long)(VZ_HV_HANDLER_PA + VZ_HV_HANDLER_SIZE));
+        return -1;
+    }
+    vz_cpu_invalidate_code(h->cpu, info.paddr_low, info.paddr_end - info.paddr_low);
+    h->handler_entry = info.entry;
+    h->handler_lo = info.vaddr_low;
+    h->handler_hi = info.vaddr_end;
+    v->exit_handler = info.entry;
+    v->mips_budget = h->cfg.max_exits ? h->cfg.max_exits : UINT64_MAX;
+    return 0;
+}
+
 vz_hv *vz_hv_create(vz_mem *mem, vz_cpu *cpu, const vz_hv_config *cfg, char *err,
                     size_t errlen)
 {
@@ -511,6 +541,13 @@ vz_hv *vz_hv_create(vz_mem *mem, vz_cpu *cpu, const vz_hv_config *cfg, char *err
     v.gpa_table = VZ_HV_KSEG0(VZ_HV_GPA_TABLE_PA);
     v.gpa_pairs = h->cfg.guest_ram >> 13;
     v.guestid = h->cfg.guest_id;
+    v.native_handler = v.exit_handler;
+    if (h->cfg.mips_handler) {
+        if (load_mips_handler(h, &v, err, errlen) != 0) {
+            free(h);
+            return NULL;
+        }
+    }
     bad |= vcpu_write(h, &v);
     static const vz_gpa_pte zero;
     for (uint64_t i = 0; i < v.gpa_pairs && !bad; i++)
@@ -635,9 +672,35 @@ vz_hv_status vz_hv_run(vz_hv *h, uint64_t max_insns)
 
 int vz_hv_exit_status(const vz_hv *h) { return h->exit_status; }
 const char *vz_hv_message(const vz_hv *h) { return h->msg; }
+/* exits the cross-compiled handler served itself, by reason (0 for native) */
+static uint64_t mips_exits(const vz_hv *h, vz_exit_reason r)
+{
+    vz_vcpu v;
+    if (!h->handler_entry || (r != VZ_EXIT_HYPERCALL && r != VZ_EXIT_GHFC && r != VZ_EXIT_NREASONS) ||
+        vz_mem_read(h->mem, VZ_HV_VCPU_PA, &v, sizeof v) != 0)
+        return 0;
+    if (r == VZ_EXIT_HYPERCALL)
+        return v.mips_exits_hypercall;
+    if (r == VZ_EXIT_GHFC)
+        return v.mips_exits_ghfc;
+    return v.mips_exits_hypercall + v.mips_exits_ghfc;
+}
+
 uint64_t vz_hv_exits(const vz_hv *h, vz_exit_reason r)
 {
-    return (unsigned)r < VZ_EXIT_NREASONS ? h->exits[r] : 0;
+    return (unsigned)r < VZ_EXIT_NREASONS ? h->exits[r] + mips_exits(h, r) : 0;
 }
-uint64_t vz_hv_total_exits(const vz_hv *h) { return h->total_exits; }
+uint64_t vz_hv_total_exits(const vz_hv *h)
+{
+    return h->total_exits + mips_exits(h, VZ_EXIT_NREASONS);
+}
+uint64_t vz_hv_handler_entry(const vz_hv *h)
+{
+    return h->handler_entry ? h->handler_entry : VZ_HV_KSEG0(VZ_HV_HOSTCALL_PA);
+}
+void vz_hv_handler_range(const vz_hv *h, uint64_t *lo, uint64_t *hi)
+{
+    *lo = h->handler_lo;
+    *hi = h->handler_hi;
+}
 const vz_entry_layout *vz_hv_layout(const vz_hv *h) { return &h->layout; }

@@ -12,6 +12,7 @@
  *   0x01010000  host vector page   0x01020000  host-call addresses
  *   0x01040000  entry/exit block (VZ_ENTRY_BLOCK_SIZE)
  *   0x01100000  GPA table (vz_gpa_pte per 8 KiB of guest RAM)
+ *   0x01200000  the cross-compiled exit handler, when used (VZ_HV_HANDLER_SIZE)
  *   0x08000000  guest RAM backing: GPA g lives at RPA 0x08000000 + g
  * Guest MMIO (GPA, outside guest RAM): console UART data register at 0x1f000000
  * (a byte store prints it), power-off at 0x1f001000 (a store ends the run with
@@ -47,6 +48,8 @@ extern "C" {
 #define VZ_HV_HOSTCALL_PA    0x01020000ull
 #define VZ_HV_BLOCK_PA       0x01040000ull
 #define VZ_HV_GPA_TABLE_PA   0x01100000ull
+#define VZ_HV_HANDLER_PA     0x01200000ull
+#define VZ_HV_HANDLER_SIZE   0x00100000ull
 #define VZ_HV_GUEST_RAM_RPA  0x08000000ull
 #define VZ_HV_UART_GPA       0x1f000000ull
 #define VZ_HV_POWEROFF_GPA   0x1f001000ull
@@ -67,6 +70,11 @@ typedef struct vz_hv_config {
     uint64_t max_exits;      /* stop with an error after this many exits (0: none) */
     FILE *console;           /* guest console (NULL: stdout) */
     unsigned guest_id;       /* GuestCtl1.ID (1..255) */
+    const char *mips_handler;/* NULL: the exit handler is native C (a host call);
+                                else the ELF of hv/handler/handler.c, loaded into
+                                root memory at VZ_HV_HANDLER_PA and called by the
+                                generated exit path instead (it forwards what it
+                                does not serve to the native handler) */
 } vz_hv_config;
 
 typedef enum vz_hv_status {
@@ -99,6 +107,11 @@ const char *vz_hv_message(const vz_hv *h);
 uint64_t vz_hv_exits(const vz_hv *h, vz_exit_reason r);
 uint64_t vz_hv_total_exits(const vz_hv *h);
 const vz_entry_layout *vz_hv_layout(const vz_hv *h);
+/* The address exit_common calls: the native handler's host call, or the
+ * cross-compiled handler's entry; [handler_lo, handler_hi) is the latter's code
+ * (empty for native). */
+uint64_t vz_hv_handler_entry(const vz_hv *h);
+void vz_hv_handler_range(const vz_hv *h, uint64_t *lo, uint64_t *hi);
 
 #ifdef __cplusplus
 }

@@ -26,7 +26,7 @@ struct Hyp {
     vz_cpu *cpu = nullptr;
     vz_hv *hv = nullptr;
     FILE *con = nullptr;
-    Hyp()
+    explicit Hyp(const char *mips_handler = nullptr, uint64_t max_exits = 100000)
     {
         char err[256];
         mem = vz_mem_create();
@@ -38,7 +38,8 @@ struct Hyp {
         h.guest_ram = 16 << 20;
         h.console = con;
         h.guest_id = 1;
-        h.max_exits = 100000;
+        h.max_exits = max_exits;
+        h.mips_handler = mips_handler;
         hv = vz_hv_create(mem, cpu, &h, err, sizeof err);
         EXPECT_NE(hv, nullptr) << err;
     }
@@ -152,7 +153,7 @@ struct Sweep {
     uint64_t gpr[32], cp0[kNGuestRegs];
     uint32_t word = 0;           // the last guest event's instruction
     int exc = -1;                // and its exception (>= 0: it exited or faulted)
-    int reason = -1;             // the exit handler's counter bumped since the snapshot
+    int reason = -1;             // the exit handler's counter bumped during the excursion
     uint64_t seen[VZ_EXIT_NREASONS] = {};
     std::map<std::string, uint64_t> compared;
     uint64_t mismatches = 0;
@@ -232,21 +233,24 @@ struct Sweep {
 void sweep_retire(void *o, const vz_retire_info *ri)
 {
     Sweep *s = static_cast<Sweep *>(o);
-    if (ri->exception == -2) {                      // a host call: which counter moved?
+    if (ri->exception == -2)
+        return;
+    if (!ri->guest) {
+        s->in_root = s->have_snap;
+        return;
+    }
+    if (s->in_root) {
+        // back in the guest: the handler's counter that moved names the exit (none:
+        // the refill fast path); read here so that the cross-compiled handler's
+        // counters in the vcpu count too
         for (int r = 0; r < VZ_EXIT_NREASONS; r++) {
             uint64_t v = vz_hv_exits(s->hv, (vz_exit_reason)r);
             if (v > s->seen[r])
                 s->reason = r;
             s->seen[r] = v;
         }
-        return;
-    }
-    if (!ri->guest) {
-        s->in_root = s->have_snap;
-        return;
-    }
-    if (s->in_root)
         s->check(ri);
+    }
     s->in_root = false;
     s->reason = -1;
     s->snapshot(ri);
@@ -310,9 +314,22 @@ const ExitKind kKinds[] = {
      }, 1, true, false, false},
 };
 
+// The handler modes the sweep and the scenario parity test run under: the native
+// handler (a host call) and, with the guest toolchain, the cross-compiled one.
+std::vector<const char *> handler_modes()
+{
+#ifdef VZSIM_SCENARIO_DIR
+    return {nullptr, VZSIM_SCENARIO_DIR "/hv_handler.elf"};
+#else
+    return {nullptr};
+#endif
+}
+
 TEST(HvEntry, GuestStateSurvivesEveryExitKind)
 {
     NEED_AS();
+    for (const char *mips : handler_modes()) {
+    SCOPED_TRACE(mips ? "cross-compiled handler" : "native handler");
     // 3 seeds x ceil(1000 / 3 / exits per repetition) repetitions: >= 1,000 exits of
     // every kind, each with random guest GPRs and guest CP0 state
     constexpr int kSeeds = 3;
@@ -329,7 +346,7 @@ TEST(HvEntry, GuestStateSurvivesEveryExitKind)
         ASSERT_FALSE(words.empty()) << k.kind;
         for (int seed = 1; seed <= kSeeds; seed++) {
             SCOPED_TRACE(std::string(k.kind) + " seed " + std::to_string(seed));
-            Hyp h;
+            Hyp h(mips);
             ASSERT_EQ(vz_hv_load_words(h.hv, (kGuestEBase + 0x180) & 0x1fffffff, vector.data(),
                                        vector.size(), kGuestEntry), 0);
             ASSERT_EQ(vz_hv_load_words(h.hv, kGuestEntry & 0x1fffffff, words.data(), words.size(),
@@ -388,7 +405,8 @@ TEST(HvEntry, GuestStateSurvivesEveryExitKind)
         EXPECT_GE(total[k.kind], 1000u) << k.kind << "; checked: " << counts;
     EXPECT_GE(total["root-refill"], 1000u) << counts;
     EXPECT_GE(total["(interrupt taken on re-entry)"], 2000u) << counts;   // wait + interrupt
-    RecordProperty("exits_checked", counts);
+    RecordProperty(mips ? "exits_checked_mips" : "exits_checked", counts);
+    }
 }
 
 // ---- the scenario guests cause exactly the exits their programs imply ----
@@ -396,17 +414,40 @@ TEST(HvEntry, GuestStateSurvivesEveryExitKind)
 struct ScenarioRun {
     uint64_t exits[VZ_EXIT_NREASONS];
     std::string console;
+    int status;
+    uint64_t handler_insns;      // root instructions of the cross-compiled handler
+    uint64_t root_insns;         // all root instructions outside it
 };
 
-ScenarioRun run_scenario(const char *name)
+struct HandlerCount {
+    uint64_t lo = 0, hi = 0, in = 0, out = 0;
+};
+void count_handler(void *o, const vz_retire_info *ri)
+{
+    HandlerCount *c = static_cast<HandlerCount *>(o);
+    if (ri->guest || ri->exception == -2)
+        return;
+    if (ri->pc >= c->lo && ri->pc < c->hi)
+        c->in++;
+    else
+        c->out++;
+}
+
+ScenarioRun run_scenario(const char *name, const char *mips = nullptr)
 {
     ScenarioRun out{};
-    Hyp h;
+    Hyp h(mips);
+    HandlerCount hc;
+    vz_hv_handler_range(h.hv, &hc.lo, &hc.hi);
+    vz_cpu_set_retire_observer(h.cpu, count_handler, &hc);
     char err[512];
     std::string elf = std::string(VZSIM_SCENARIO_DIR) + "/scenario_" + name + ".elf";
     EXPECT_EQ(vz_hv_load_guest(h.hv, elf.c_str(), err, sizeof err), 0) << err;
     EXPECT_EQ(vz_hv_run(h.hv, 50000000), VZ_HV_EXITED) << vz_hv_message(h.hv);
     EXPECT_EQ(vz_hv_exit_status(h.hv), 0) << name;
+    out.status = vz_hv_exit_status(h.hv);
+    out.handler_insns = hc.in;
+    out.root_insns = hc.out;
     for (int r = 0; r < VZ_EXIT_NREASONS; r++)
         out.exits[r] = vz_hv_exits(h.hv, (vz_exit_reason)r);
     char buf[512] = "";
@@ -456,6 +497,55 @@ TEST(HvEntry, TimerScenarioIsInterruptedWhileRunning)
     EXPECT_EQ(r.exits[VZ_EXIT_HYPERCALL], 2u);
     EXPECT_NE(r.console.find("timer: 100 timer interrupts taken while running"),
               std::string::npos) << r.console;
+}
+
+// The cross-compiled handler (hv/handler/handler.c) against the native one: the
+// guest sees the same (console, exit status), the host counts the same exits by
+// reason, the generated code runs the same number of instructions outside the
+// handler except the handler's own call-and-return, and the handler's
+// instructions are executed on the core.
+TEST(HvEntry, CrossCompiledHandlerMatchesTheNativeOne)
+{
+    const char *mips = VZSIM_SCENARIO_DIR "/hv_handler.elf";
+    for (const char *name : {"hypercall", "gpsi", "gsfc", "ghfc", "gpafault", "mmio", "wait",
+                             "timer", "tlbmiss"}) {
+        SCOPED_TRACE(name);
+        ScenarioRun n = run_scenario(name), m = run_scenario(name, mips);
+        for (int r = 0; r < VZ_EXIT_NREASONS; r++)
+            EXPECT_EQ(n.exits[r], m.exits[r]) << vz_exit_reason_name((vz_exit_reason)r);
+        // (the timer guest prints how long it spun: the handler's instructions
+        // take time too, so only the part before that is the same)
+        EXPECT_EQ(n.console.substr(0, n.console.find(" (at least")),
+                  m.console.substr(0, m.console.find(" (at least")));
+        EXPECT_EQ(n.status, m.status);
+        EXPECT_EQ(n.handler_insns, 0u);
+        uint64_t total = 0;
+        for (int r = 0; r < VZ_EXIT_NREASONS; r++)
+            total += m.exits[r];
+        // every exit runs at least the dispatch (a few instructions) in the handler
+        EXPECT_GE(m.handler_insns, 5 * total);
+        EXPECT_EQ(n.root_insns, m.root_insns);      // the generated code is the same
+    }
+}
+
+// The exit limit holds with exits the cross-compiled handler serves itself: the run
+// stops at the same exit as with the native handler.
+TEST(HvEntry, CrossCompiledHandlerKeepsTheExitLimit)
+{
+    uint64_t exits[2][VZ_EXIT_NREASONS];
+    const char *modes[2] = {nullptr, VZSIM_SCENARIO_DIR "/hv_handler.elf"};
+    for (int m = 0; m < 2; m++) {
+        Hyp h(modes[m], 50);
+        char err[512];
+        std::string elf = std::string(VZSIM_SCENARIO_DIR) + "/scenario_hypercall.elf";
+        ASSERT_EQ(vz_hv_load_guest(h.hv, elf.c_str(), err, sizeof err), 0) << err;
+        EXPECT_EQ(vz_hv_run(h.hv, 50000000), VZ_HV_LIMIT);
+        EXPECT_EQ(vz_hv_total_exits(h.hv), 51u);     // the 51st exit hits the limit
+        for (int r = 0; r < VZ_EXIT_NREASONS; r++)
+            exits[m][r] = vz_hv_exits(h.hv, (vz_exit_reason)r);
+    }
+    for (int r = 0; r < VZ_EXIT_NREASONS; r++)
+        EXPECT_EQ(exits[0][r], exits[1][r]) << vz_exit_reason_name((vz_exit_reason)r);
 }
 #endif
 
