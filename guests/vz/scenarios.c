@@ -1,8 +1,8 @@
 /*
  * guests/vz/scenarios.c - the built-in scenarios of `vzsim scenarios`: each guest
- * repeats one kind of exit N times (N from the first argument register a0, set by
- * the host; default 100) so that the exit path, the handler and the re-entry can be
- * timed per exit reason. The scenario is chosen at build time (-DSCENARIO_<name>).
+ * repeats one kind of exit N times (N = ITERATIONS, 100 unless defined at build
+ * time) so that the exit path, the handler and the re-entry can be timed per exit
+ * reason; tests/hventry derives its expected exit counts from N. The scenario is chosen at build time (-DSCENARIO_<name>).
  * Each prints one line and exits through the hypervisor.
  */
 #include "hvcall.h"
