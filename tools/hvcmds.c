@@ -1,7 +1,8 @@
 /*
  * tools/hvcmds.c - the hypervisor commands of the vzsim CLI:
- *   vzsim guest [--max-insns N] [--max-exits N] PROG.elf   run a guest under the host
- *   vzsim scenarios [--iterations-check] [NAME ...]         run the built-in scenarios
+ *   vzsim guest [--max-insns N] [--max-exits N] [--handler native|mips] PROG.elf
+ *                                                           run a guest under the host
+ *   vzsim scenarios [--handler native|mips] [NAME ...]      run the built-in scenarios
  *   vzsim entry --listing                                   print the generated code
  *   vzsim report [--format text|csv|json] DB                latency report of a trace
  * In functional mode every number is an instruction count (the timing model turns
@@ -43,6 +44,11 @@ typedef struct exit_timer {
     size_t nsamples;
     uint64_t sum_seen[VZ_EXIT_NREASONS];  /* the host's counters at the last exit */
     int cur_reason;
+    uint64_t handler_pc;     /* --handler mips: the handler's entry (0: native, whose */
+    uint64_t ret_pc;         /* host call marks the handler); ret_from_exit ends it */
+    int after_guest;         /* the last event was a completed guest instruction: a
+                                root instruction now means a root interrupt was taken
+                                in guest mode (an exit without a faulting instruction) */
     /* the trace database (docs/traces.md): every exit, in cycles and instructions */
     vz_trace *trace;         /* NULL: no trace */
     const char *scenario;
@@ -118,8 +124,18 @@ static void trace_retire(exit_timer *t, const vz_retire_info *ri, uint64_t now)
         t->insns_guest++;
     else
         t->insns_root++;
-    if (!ri->guest)
+    if (!ri->guest) {
+        if (t->after_guest && !t->s_valid) {
+            /* a root interrupt exit: it starts after the last guest instruction,
+             * at the interrupted PC (root EPC) */
+            t->s_c0 = t->last;
+            t->s_i0 = t->last_i;
+            t->s_pc = vz_cpu_get_cp0(t->cpu, VZ_CP0_EPC);
+            t->s_valid = 1;
+            t->tstate = 1;
+        }
         return;
+    }
     if (ri->exception >= 0) {
         /* maybe the start of the next exit; during a re-entry it may also be a root
          * TLB refill (fast path) that the re-entry includes, and an exit that retries
@@ -165,6 +181,29 @@ static void timer_retire(void *opaque, const vz_retire_info *ri)
         }
         return;
     }
+    if (t->handler_pc && !ri->guest) {
+        /* the cross-compiled handler: from its first instruction to ret_from_exit
+         * (a forwarded exit's host call inside it is part of it) */
+        if (t->state == 1 && ri->pc == t->handler_pc) {
+            t->c2 = t->last;
+            t->state = 3;
+        } else if (t->state == 3 && ri->pc == t->ret_pc) {
+            t->c3 = t->last;
+            t->state = 2;
+            t->cur_reason = VZ_EXIT_OTHER;
+            for (int r = 0; r < VZ_EXIT_NREASONS; r++) {
+                uint64_t v = vz_hv_exits(t->hv, (vz_exit_reason)r);
+                if (v > t->sum_seen[r])
+                    t->cur_reason = r;
+                t->sum_seen[r] = v;
+            }
+        }
+    }
+    if (!ri->guest && t->state == 0 && t->after_guest) {
+        t->c0 = t->last;                     /* a root interrupt taken in guest mode */
+        t->state = 1;
+    }
+    t->after_guest = ri->guest && ri->exception < 0;
     if (ri->guest && ri->exception < 0) {
         if (t->state == 2 && t->nsamples < MAX_SAMPLES) {
             t->reason[t->nsamples] = (uint8_t)t->cur_reason;
@@ -202,6 +241,10 @@ static void summary(const char *what, uint64_t *v, size_t n, char *out, size_t l
 
 /* ---------------- one guest under the host ---------------- */
 
+/* --handler mips: the ELF of the cross-compiled exit handler (NULL: native) */
+static const char *mips_handler;
+static int guest_dir(char *out, size_t n);
+
 typedef struct guest_run {
     vz_hv_status status;
     int exit_status;
@@ -233,7 +276,7 @@ static int run_guest(const char *elf, uint64_t max_insns, uint64_t max_exits, FI
         goto done;
     }
     vz_hv_config hcfg = { .guest_ram = 16ull << 20, .max_exits = max_exits, .console = console,
-                          .guest_id = 1 };
+                          .guest_id = 1, .mips_handler = mips_handler };
     hv = vz_hv_create(mem, cpu, &hcfg, err, sizeof err);
     if (!hv || vz_hv_load_guest(hv, elf, err, sizeof err) != 0) {
         snprintf(out->msg, sizeof out->msg, "%s", err);
@@ -256,6 +299,10 @@ static int run_guest(const char *elf, uint64_t max_insns, uint64_t max_exits, FI
     if (timer) {
         timer->cpu = cpu;
         timer->hv = hv;
+        if (mips_handler) {
+            timer->handler_pc = vz_hv_handler_entry(hv);
+            timer->ret_pc = vz_hv_layout(hv)->ret_from_exit;
+        }
     }
     out->status = vz_hv_run(hv, max_insns);
     if (timer && timer->trace && timer->tstate == 2)
@@ -285,14 +332,28 @@ int vz_cmd_guest(int argc, char **argv)
         else if (!strcmp(argv[i], "--max-exits") && i + 1 < argc &&
                  !vz_cli_parse_u64(argv[i + 1], &max_exits))
             i++;
-        else {
-            fprintf(stderr, "vzsim guest: bad option '%s' (--max-insns N, --max-exits N)\n",
-                    argv[i]);
+        else if (!strcmp(argv[i], "--handler") && i + 1 < argc &&
+                 (!strcmp(argv[i + 1], "native") || !strcmp(argv[i + 1], "mips"))) {
+            static char elf[PATH_MAX + 32];
+            char dir[PATH_MAX];
+            mips_handler = NULL;
+            if (!strcmp(argv[++i], "mips")) {
+                if (guest_dir(dir, sizeof dir) != 0) {
+                    fprintf(stderr, "vzsim guest: cannot find the guests directory\n");
+                    return 2;
+                }
+                snprintf(elf, sizeof elf, "%s/hv_handler.elf", dir);
+                mips_handler = elf;
+            }
+        } else {
+            fprintf(stderr, "vzsim guest: bad option '%s' (--max-insns N, --max-exits N, "
+                            "--handler native|mips)\n", argv[i]);
             return 2;
         }
     }
     if (i != argc - 1) {
-        fprintf(stderr, "usage: vzsim guest [--max-insns N] [--max-exits N] PROG.elf\n");
+        fprintf(stderr, "usage: vzsim guest [--max-insns N] [--max-exits N] "
+                        "[--handler native|mips] PROG.elf\n");
         return 2;
     }
     guest_run r;
@@ -322,9 +383,11 @@ static const struct scenario {
     {"hypercall", VZ_EXIT_HYPERCALL, 102},  /* 100 NOPs, the printed line, the exit */
     {"gpsi", VZ_EXIT_GPSI, 100},
     {"gsfc", VZ_EXIT_GSFC, 100},
+    {"ghfc", VZ_EXIT_GHFC, 200},             /* 100 SYSCALLs: exception entry + ERET */
     {"gpafault", VZ_EXIT_GPA_FAULT, 0},      /* 100 plus the image's own pages */
     {"mmio", VZ_EXIT_MMIO, 101},
-    {"timer", VZ_EXIT_WAIT, 100},            /* + 3 GPSI per tick: Count, Compare twice */
+    {"wait", VZ_EXIT_WAIT, 100},             /* + 4 GPSI per tick: Count, Compare twice */
+    {"timer", VZ_EXIT_INTERRUPT, 100},       /* root timer exits; + 4 GPSI per tick */
     {"tlbmiss", VZ_EXIT_OTHER, 0},
 };
 
@@ -347,7 +410,7 @@ int vz_cmd_scenarios(int argc, char **argv)
 {
     const char *config = VZSIM_DEFAULT_CONFIG;
     const char *trace_path = NULL;
-    int functional = 0;
+    int functional = 0, handler_mips = 0;
     int first = 1;
     char command[2048] = "vzsim";
     for (int i = 0; i < argc; i++) {
@@ -364,11 +427,20 @@ int vz_cmd_scenarios(int argc, char **argv)
         } else if (!strcmp(argv[first], "--functional")) {
             functional = 1;
             first++;
+        } else if (!strcmp(argv[first], "--handler") && first + 1 < argc &&
+                   (!strcmp(argv[first + 1], "native") || !strcmp(argv[first + 1], "mips"))) {
+            handler_mips = !strcmp(argv[first + 1], "mips");
+            first += 2;
         } else {
             fprintf(stderr, "usage: vzsim scenarios [--config FILE.ini | --functional]"
-                            " [--trace FILE.db] [NAME ...]\n");
+                            " [--handler native|mips] [--trace FILE.db] [NAME ...]\n");
             return 2;
         }
+    }
+    if (handler_mips && trace_path) {
+        fprintf(stderr, "vzsim scenarios: --trace records exits through the native handler's "
+                        "host call; with --handler mips it is not supported yet\n");
+        return 2;
     }
     argc -= first - 1;
     argv += first - 1;
@@ -384,6 +456,11 @@ int vz_cmd_scenarios(int argc, char **argv)
     if (guest_dir(dir, sizeof dir) != 0) {
         fprintf(stderr, "vzsim scenarios: cannot find the guests directory\n");
         return 2;
+    }
+    static char handler_elf[PATH_MAX + 32];
+    if (handler_mips) {
+        snprintf(handler_elf, sizeof handler_elf, "%s/hv_handler.elf", dir);
+        mips_handler = handler_elf;
     }
     int failures = 0, ran = 0;
     static exit_timer timer;
@@ -424,9 +501,11 @@ int vz_cmd_scenarios(int argc, char **argv)
         }
     }
     if (functional)
-        printf("vzsim scenarios (functional mode: instruction counts)\n");
+        printf("vzsim scenarios (functional mode: instruction counts)%s\n",
+               handler_mips ? ", cross-compiled exit handler" : "");
     else
-        printf("vzsim scenarios (cycles, timing config %s)\n", config);
+        printf("vzsim scenarios (cycles, timing config %s)%s\n", config,
+               handler_mips ? ", cross-compiled exit handler" : "");
     printf("%-10s %6s  %-10s %s\n", "scenario", "exits", "reason",
            functional ? "per exit, instructions: min / median / max"
                       : "per exit, cycles: min / median / max");

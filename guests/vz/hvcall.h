@@ -3,7 +3,7 @@
 #ifndef VZSIM_GUEST_HVCALL_H
 #define VZSIM_GUEST_HVCALL_H
 
-enum { HC_NOP = 0, HC_PUTC = 1, HC_WRITE = 2, HC_EXIT = 3, HC_COUNT = 4 };
+enum { HC_NOP = 0, HC_PUTC = 1, HC_WRITE = 2, HC_EXIT = 3, HC_COUNT = 4, HC_TRACE_MODE = 5 };
 
 static inline long hvcall(long fn, long a0, long a1)
 {

@@ -1,8 +1,8 @@
 /*
  * guests/vz/scenarios.c - the built-in scenarios of `vzsim scenarios`: each guest
- * repeats one kind of exit N times (N from the first argument register a0, set by
- * the host; default 100) so that the exit path, the handler and the re-entry can be
- * timed per exit reason. The scenario is chosen at build time (-DSCENARIO_<name>).
+ * repeats one kind of exit N times (N = ITERATIONS, 100 unless defined at build
+ * time) so that the exit path, the handler and the re-entry can be timed per exit
+ * reason; tests/hventry derives its expected exit counts from N. The scenario is chosen at build time (-DSCENARIO_<name>).
  * Each prints one line and exits through the hypervisor.
  */
 #include "hvcall.h"
@@ -12,10 +12,11 @@
 #define ITERATIONS 100
 #endif
 
-#if defined(SCENARIO_TIMER)
-/* timer interrupts injected by the host: the guest's Count/Compare are the host's
- * soft timer (GuestCtl0.GT = 0, every access exits with GPSI), WAIT exits and the
- * host injects IP7 through GuestCtl2.VIP; the guest takes the interrupt itself */
+#if defined(SCENARIO_WAIT)
+/* WAIT: the guest sleeps until its timer interrupt. The guest's Count/Compare are
+ * the host's soft timer (GuestCtl0.GT = 0, every access exits with GPSI), WAIT
+ * exits, time jumps to the deadline and the host injects IP7 through
+ * GuestCtl2.VIP; the guest takes the interrupt itself right after the WAIT */
 static volatile unsigned ticks;
 
 static void timer_hook(struct rt_frame *f)
@@ -24,6 +25,50 @@ static void timer_hook(struct rt_frame *f)
         unsigned long cnt;
         __asm__ volatile("mfc0 %0, $9\n\taddiu %0, %0, 1000\n\tmtc0 %0, $11" : "=&r"(cnt));
         ticks++;                                      /* the Compare write acknowledged it */
+        return;
+    }
+    printf("unexpected guest exception %u at %016llx\n", RT_CAUSE_EXCCODE(f->cause),
+           (unsigned long long)f->epc);
+    rt_exit(1);
+}
+#endif
+
+#if defined(SCENARIO_TIMER)
+/* timer interrupt injection into a running guest: the guest arms its soft timer
+ * and spins; the host's root timer fires at the deadline (a root interrupt exit,
+ * VZ_EXIT_INTERRUPT), the host injects IP7 through GuestCtl2.VIP and the guest
+ * takes the interrupt in the middle of its loop. Writing Compare back unchanged
+ * acknowledges the interrupt without arming a new deadline. */
+static volatile unsigned ticks;
+
+static void timer_hook(struct rt_frame *f)
+{
+    if (RT_CAUSE_EXCCODE(f->cause) == 0) {
+        unsigned long cmp;
+        __asm__ volatile("mfc0 %0, $11" : "=r"(cmp));
+        ticks++;                                      /* between the two exits */
+        __asm__ volatile("mtc0 %0, $11" :: "r"(cmp));
+        return;
+    }
+    printf("unexpected guest exception %u at %016llx\n", RT_CAUSE_EXCCODE(f->cause),
+           (unsigned long long)f->epc);
+    rt_exit(1);
+}
+#endif
+
+#if defined(SCENARIO_GHFC)
+/* guest hardware field change: with GuestCtl0.MC = 1 (requested through the
+ * TRACE_MODE hypercall) every hardware change of the guest's Status.EXL exits with
+ * GHFC after it happened (vz-facts §3.4): the SYSCALL's exception entry (EXL set,
+ * EPC = the guest vector) and the handler's ERET (EXL cleared, EPC = the ERET
+ * target). The host resumes at EPC without emulating anything: 2 GHFC per SYSCALL. */
+static volatile unsigned syscalls;
+
+static void syscall_hook(struct rt_frame *f)
+{
+    if (RT_CAUSE_EXCCODE(f->cause) == 8 && !RT_CAUSE_BD(f->cause)) {
+        f->epc += 4;
+        syscalls++;
         return;
     }
     printf("unexpected guest exception %u at %016llx\n", RT_CAUSE_EXCCODE(f->cause),
@@ -88,7 +133,7 @@ int main(void)
         *uart = (uint8_t)('a' + i % 26);
     *uart = '\n';
     printf("mmio: %u console bytes through RESUME_HOST\n", n + 1);
-#elif defined(SCENARIO_TIMER)
+#elif defined(SCENARIO_WAIT)
     rt_exc_hook = timer_hook;
     for (unsigned i = 0; i < n; i++) {
         unsigned long cnt, st;
@@ -97,7 +142,39 @@ int main(void)
         __asm__ volatile("mfc0 %0, $12\n\tori %0, %0, 0x8001\n\tmtc0 %0, $12\n\tehb\n\t"
                          "wait\n\tnop\n\tdi\n\tehb" : "=&r"(st) :: "memory");
     }
-    printf("timer: %u timer interrupts taken by the guest\n", ticks);
+    printf("wait: %u timer interrupts taken by the guest\n", ticks);
+#elif defined(SCENARIO_TIMER)
+    rt_exc_hook = timer_hook;
+    unsigned long spins_min = ~0ul;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned long cnt, st, spins = 0;
+        unsigned seen = ticks;
+        __asm__ volatile("mfc0 %0, $9\n\taddiu %0, %0, 300\n\tmtc0 %0, $11" : "=&r"(cnt));
+        __asm__ volatile("mfc0 %0, $12\n\tori %0, %0, 0x8001\n\tmtc0 %0, $12\n\tehb"
+                         : "=&r"(st) :: "memory");
+        while (ticks == seen) {                   /* running, not waiting */
+            if (++spins > 1000000) {
+                printf("timer: no interrupt after %lu spins\n", spins);
+                return 1;
+            }
+        }
+        __asm__ volatile("di\n\tehb" ::: "memory");
+        if (spins < spins_min)
+            spins_min = spins;
+    }
+    printf("timer: %u timer interrupts taken while running (at least %lu loop rounds "
+           "before each)\n", ticks, spins_min);
+    if (!spins_min)
+        return 1;
+#elif defined(SCENARIO_GHFC)
+    rt_exc_hook = syscall_hook;
+    hvcall(HC_TRACE_MODE, 1, 0);
+    for (unsigned i = 0; i < n; i++)
+        __asm__ volatile("syscall" ::: "memory");
+    hvcall(HC_TRACE_MODE, 0, 0);
+    printf("ghfc: %u system calls under GuestCtl0.MC\n", syscalls);
+    if (syscalls != n)
+        return 1;
 #elif defined(SCENARIO_TLBMISS)
     rt_exc_hook = tlb_hook;
     /* warm-up: touch the GPAs once through kseg0 so the root side is mapped */

@@ -36,6 +36,8 @@ struct vz_hv {
     uint8_t uart_byte;
     /* the guest's soft timer (GuestCtl0.GT = 0: root emulates Count/Compare) */
     uint32_t soft_compare;
+    /* the cross-compiled handler, if any */
+    uint64_t handler_entry, handler_lo, handler_hi;
 };
 
 static const char *const reason_names[VZ_EXIT_NREASONS] = {
@@ -165,6 +167,13 @@ static int hypercall(vz_hv *h, vz_vcpu *v, uint64_t next)
     case VZ_HC_COUNT:
         ret = (int64_t)vz_cpu_insns(h->cpu);
         break;
+    case VZ_HC_TRACE_MODE: {
+        /* GuestCtl0.MC: the guest asks to be traced through GHFC exits on every
+         * hardware change of its mode (guest exception entry, ERET) */
+        uint64_t g0 = vz_cpu_get_cp0(h->cpu, VZ_CP0_GUESTCTL0) & ~(uint64_t)(1u << 29);
+        vz_cpu_set_cp0(h->cpu, VZ_CP0_GUESTCTL0, g0 | (a0 ? 1u << 29 : 0));
+        break;
+    }
     default:
         ret = -1;
         break;
@@ -180,6 +189,26 @@ static uint32_t soft_count(vz_hv *h)
 {
     return (uint32_t)(vz_cpu_get_cp0(h->cpu, VZ_CP0_COUNT) +
                       vz_cpu_get_cp0(h->cpu, VZ_CP0_GTOFFSET));
+}
+
+/* The soft timer's deadline while the guest runs: the root timer (Root.Compare,
+ * IP7 unmasked in the root Status the guest runs with) is armed at the root Count
+ * where the guest Count reaches soft_compare, so that a guest that does not WAIT is
+ * interrupted when its timer expires (a root interrupt exit, then IP7 injected
+ * through GuestCtl2.VIP) - KVM's hrtimer for the soft timer. A deadline that is
+ * not ahead (more than 2^31 counts away) is not armed. */
+static void root_timer(vz_hv *h, int arm)
+{
+    uint64_t st = vz_cpu_get_cp0(h->cpu, VZ_CP0_STATUS) & ~(uint64_t)0x8000;
+    uint32_t dist = h->soft_compare - soft_count(h);
+    arm = arm && dist != 0 && dist < 0x80000000u;
+    if (arm)
+        vz_cpu_set_cp0(h->cpu, VZ_CP0_COMPARE,
+                       (uint32_t)vz_cpu_get_cp0(h->cpu, VZ_CP0_COUNT) + dist);
+    /* acknowledge: a root Compare write clears Cause.TI (and IP7 with it) */
+    vz_cpu_set_cp0(h->cpu, VZ_CP0_CAUSE,
+                   vz_cpu_get_cp0(h->cpu, VZ_CP0_CAUSE) & ~(uint64_t)0x40008000u);
+    vz_cpu_set_cp0(h->cpu, VZ_CP0_STATUS, arm ? (st | 0x8000) : st);
 }
 
 static void set_vip(vz_hv *h, unsigned ip, int on)
@@ -208,6 +237,7 @@ static int gpsi(vz_hv *h, vz_vcpu *v, uint64_t next)
         vz_cpu_set_cp0(h->cpu, VZ_CP0_GTOFFSET,
                        vz_cpu_get_cp0(h->cpu, VZ_CP0_GTOFFSET) + dist);
         set_vip(h, 7, 1);
+        root_timer(h, 0);                        /* the deadline has been reached */
         break;
     }
     case VZ_I_MFC0:
@@ -232,6 +262,7 @@ static int gpsi(vz_hv *h, vz_vcpu *v, uint64_t next)
         if (rd == 11 && sel == 0) {
             h->soft_compare = (uint32_t)val;   /* writing Compare acknowledges the timer */
             set_vip(h, 7, 0);
+            root_timer(h, 1);
         } else if (rd == 9 && sel == 0) {
             vz_cpu_set_cp0(h->cpu, VZ_CP0_GTOFFSET,
                            (uint32_t)val - (uint32_t)vz_cpu_get_cp0(h->cpu, VZ_CP0_COUNT));
@@ -324,7 +355,10 @@ static int handle_exit(vz_hv *h, vz_vcpu *v)
     uint64_t next = v->pc + 4;
     int can_resume = resume_pc(v, &next) == 0;
     h->total_exits++;
-    if (h->cfg.max_exits && h->total_exits > h->cfg.max_exits) {
+    uint64_t all = h->total_exits + v->mips_exits_hypercall + v->mips_exits_ghfc;
+    if (h->handler_entry && h->cfg.max_exits)
+        v->mips_budget = all < h->cfg.max_exits ? h->cfg.max_exits - all : 0;
+    if (h->cfg.max_exits && all > h->cfg.max_exits) {
         snprintf(h->msg, sizeof h->msg, "exit limit of %" PRIu64 " reached at guest pc 0x%016"
                  PRIx64, h->cfg.max_exits, v->pc);
         h->status = VZ_HV_LIMIT;
@@ -332,7 +366,17 @@ static int handle_exit(vz_hv *h, vz_vcpu *v)
     }
     switch (exc) {
     case VZ_EXC_INT:
+        /* a root interrupt while the guest ran: the only source is the root timer
+         * standing for the soft timer's deadline; inject the guest's IP7 and resume
+         * at EPC (the interrupted instruction has not executed) */
         h->exits[VZ_EXIT_INTERRUPT]++;
+        if (vz_cpu_get_cp0(h->cpu, VZ_CP0_CAUSE) & 0x40000000u) {
+            root_timer(h, 0);
+            if ((int32_t)(soft_count(h) - h->soft_compare) >= 0)
+                set_vip(h, 7, 1);
+            else
+                root_timer(h, 1);                /* early (Compare moved): re-arm */
+        }
         return VZ_RESUME_GUEST;
     case VZ_EXC_GE:
         switch (gexc) {
@@ -428,6 +472,31 @@ static int host_fault_call(vz_cpu *c, void *opaque)
 
 /* ---------------- lifecycle ---------------- */
 
+/* Load the cross-compiled handler's ELF into root memory and make it the handler
+ * exit_common calls (the native one stays reachable through native_handler). */
+static int load_mips_handler(vz_hv *h, vz_vcpu *v, char *err, size_t errlen)
+{
+    vz_elf_info info;
+    if (vz_elf_load(h->mem, h->cfg.mips_handler, &info, err, errlen) != 0)
+        return -1;
+    if (info.paddr_low < VZ_HV_HANDLER_PA ||
+        info.paddr_end > VZ_HV_HANDLER_PA + VZ_HV_HANDLER_SIZE ||
+        info.entry < info.vaddr_low || info.entry >= info.vaddr_end) {
+        snprintf(err, errlen, "%s: the handler must lie in physical 0x%llx..0x%llx "
+                 "with its entry inside (hv/handler/handler.ld)", h->cfg.mips_handler,
+                 (unsigned long long)VZ_HV_HANDLER_PA,
+                 (unsigned long long)(VZ_HV_HANDLER_PA + VZ_HV_HANDLER_SIZE));
+        return -1;
+    }
+    vz_cpu_invalidate_code(h->cpu, info.paddr_low, info.paddr_end - info.paddr_low);
+    h->handler_entry = info.entry;
+    h->handler_lo = info.vaddr_low;
+    h->handler_hi = info.vaddr_end;
+    v->exit_handler = info.entry;
+    v->mips_budget = h->cfg.max_exits ? h->cfg.max_exits : UINT64_MAX;
+    return 0;
+}
+
 vz_hv *vz_hv_create(vz_mem *mem, vz_cpu *cpu, const vz_hv_config *cfg, char *err,
                     size_t errlen)
 {
@@ -472,6 +541,13 @@ vz_hv *vz_hv_create(vz_mem *mem, vz_cpu *cpu, const vz_hv_config *cfg, char *err
     v.gpa_table = VZ_HV_KSEG0(VZ_HV_GPA_TABLE_PA);
     v.gpa_pairs = h->cfg.guest_ram >> 13;
     v.guestid = h->cfg.guest_id;
+    v.native_handler = v.exit_handler;
+    if (h->cfg.mips_handler) {
+        if (load_mips_handler(h, &v, err, errlen) != 0) {
+            free(h);
+            return NULL;
+        }
+    }
     bad |= vcpu_write(h, &v);
     static const vz_gpa_pte zero;
     for (uint64_t i = 0; i < v.gpa_pairs && !bad; i++)
@@ -596,9 +672,35 @@ vz_hv_status vz_hv_run(vz_hv *h, uint64_t max_insns)
 
 int vz_hv_exit_status(const vz_hv *h) { return h->exit_status; }
 const char *vz_hv_message(const vz_hv *h) { return h->msg; }
+/* exits the cross-compiled handler served itself, by reason (0 for native) */
+static uint64_t mips_exits(const vz_hv *h, vz_exit_reason r)
+{
+    vz_vcpu v;
+    if (!h->handler_entry || (r != VZ_EXIT_HYPERCALL && r != VZ_EXIT_GHFC && r != VZ_EXIT_NREASONS) ||
+        vz_mem_read(h->mem, VZ_HV_VCPU_PA, &v, sizeof v) != 0)
+        return 0;
+    if (r == VZ_EXIT_HYPERCALL)
+        return v.mips_exits_hypercall;
+    if (r == VZ_EXIT_GHFC)
+        return v.mips_exits_ghfc;
+    return v.mips_exits_hypercall + v.mips_exits_ghfc;
+}
+
 uint64_t vz_hv_exits(const vz_hv *h, vz_exit_reason r)
 {
-    return (unsigned)r < VZ_EXIT_NREASONS ? h->exits[r] : 0;
+    return (unsigned)r < VZ_EXIT_NREASONS ? h->exits[r] + mips_exits(h, r) : 0;
 }
-uint64_t vz_hv_total_exits(const vz_hv *h) { return h->total_exits; }
+uint64_t vz_hv_total_exits(const vz_hv *h)
+{
+    return h->total_exits + mips_exits(h, VZ_EXIT_NREASONS);
+}
+uint64_t vz_hv_handler_entry(const vz_hv *h)
+{
+    return h->handler_entry ? h->handler_entry : VZ_HV_KSEG0(VZ_HV_HOSTCALL_PA);
+}
+void vz_hv_handler_range(const vz_hv *h, uint64_t *lo, uint64_t *hi)
+{
+    *lo = h->handler_lo;
+    *hi = h->handler_hi;
+}
 const vz_entry_layout *vz_hv_layout(const vz_hv *h) { return &h->layout; }

@@ -37,6 +37,12 @@ typedef struct vz_vcpu {
     uint32_t host_cp0_badinstr; /* root BadInstr at the last exit */
     uint32_t host_cp0_badinstrp;/* root BadInstrP at the last exit */
     uint64_t guestid;           /* GuestCtl1.ID of this vcpu */
+    /* the cross-compiled handler (hv/handler/handler.c, --handler mips); after
+     * every field the generated code uses, so that no displacement moves */
+    uint64_t native_handler;    /* host-call address of the native handler */
+    uint64_t mips_budget;       /* exits the MIPS handler may still serve itself */
+    uint64_t mips_exits_hypercall; /* exits it served, by reason */
+    uint64_t mips_exits_ghfc;
 } vz_vcpu;
 
 /* The frame vcpu_run saves below its caller's stack pointer (Linux: struct

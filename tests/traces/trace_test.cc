@@ -325,7 +325,7 @@ TEST_F(ScenarioTrace, ExitRowsEqualTheHypervisorsCounters)
                            " WHERE e.scenario = s.scenario) AS n FROM statistics s"
                            " WHERE s.name = 'exits.total' AND s.value != n");
         EXPECT_TRUE(total.empty()) << path << ": " << total[0];
-        EXPECT_EQ(One(path, "SELECT COUNT(DISTINCT scenario) FROM statistics"), "7");
+        EXPECT_EQ(One(path, "SELECT COUNT(DISTINCT scenario) FROM statistics"), "9");
         EXPECT_EQ(One(path, "SELECT value FROM statistics WHERE scenario = 'hypercall' AND"
                             " name = 'exits.hypercall'"), "102");
         EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE reason = 'none'"), "0");
@@ -341,7 +341,7 @@ TEST_F(ScenarioTrace, ComponentsAddUpToTheTotal)
                             " + reentry_cycles != total_cycles"), "0");
         // only the exit that ends each scenario lacks a re-entry
         EXPECT_EQ(One(path, "SELECT COUNT(*), COUNT(DISTINCT scenario) FROM exits"
-                            " WHERE total_insns IS NULL"), "7|7");
+                            " WHERE total_insns IS NULL"), "9|9");
         EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE exit_path_insns IS NULL"
                             " OR guest_pc IS NULL"), "0");
         EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE total_cycles IS NOT NULL"),
@@ -371,7 +371,7 @@ TEST_F(ScenarioTrace, RunIsCompleteWithTheEffectiveConfig)
 {
     EXPECT_EQ(One(path_[0], "SELECT status, config_name, config_file LIKE '%/configs/i6400.ini',"
                             " config_text LIKE '%[%]%', program FROM runs"),
-              "complete|i6400|1|1|hypercall gpsi gsfc gpafault mmio timer tlbmiss");
+              "complete|i6400|1|1|hypercall gpsi gsfc ghfc gpafault mmio wait timer tlbmiss");
     EXPECT_EQ(One(path_[1], "SELECT status, config_name, config_text FROM runs"),
               "complete|functional|NULL");
     EXPECT_EQ(One(path_[0], "PRAGMA integrity_check"), "ok");
