@@ -4,6 +4,8 @@
 #include "traces/trace.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -81,7 +83,6 @@ const char vz_trace_schema_sql[] =
 
 const char vz_trace_index_sql[] =
     "CREATE INDEX IF NOT EXISTS exits_by_reason ON exits(run_id, scenario, reason);\n"
-    "CREATE INDEX IF NOT EXISTS events_by_kind ON events(run_id, scenario, kind);\n"
     "CREATE INDEX IF NOT EXISTS statistics_by_name ON statistics(run_id, scenario, name);\n"
     "CREATE INDEX IF NOT EXISTS insn_chunks_by_fetch ON insn_chunks(run_id, first_fetch);\n";
 
@@ -91,20 +92,61 @@ const char *const vz_trace_component_names[VZ_TRACE_NCOMP] = {
 
 /* commit the per-instruction trace at least every this many bytes */
 #define INSN_COMMIT_BYTES (32u << 20)
+#define CHUNK_BYTES ((size_t)VZ_TRACE_CHUNK_RECORDS * VZ_TRACE_INSN_RECORD_SIZE)
+
+/* The writer thread: the simulation thread only copies rows into batches of ops;
+ * a thread of the writer does every SQLite call between vz_trace_create and
+ * vz_trace_end (which joins it), so the simulation does not wait for SQLite. */
+enum { OP_EXIT, OP_EVENT, OP_STAT, OP_CHUNK, OP_COMMIT };
+#define STR_MAX 96
+typedef struct op {
+    int type;
+    union {
+        vz_trace_exit exit;
+        vz_trace_event event;
+        struct { double value; } stat;
+        struct { unsigned char *data; unsigned n; uint64_t first_seq, last_seq, min_fetch,
+                 max_fetch; } chunk;
+    } u;
+    char str[3][STR_MAX];    /* the strings the op's pointers refer to */
+    int has[3];
+} op;
+#define BATCH_OPS 512
+#define QUEUE_BATCHES 16
+typedef struct batch {
+    op ops[BATCH_OPS];
+    unsigned n;
+} batch;
 
 struct vz_trace {
     sqlite3 *db;
     sqlite3_stmt *ins_exit, *ins_stat, *ins_event, *ins_chunk;
     int64_t run_id;
+    /* writer-thread side */
     uint64_t seq, event_seq;
     uint64_t pending;            /* rows since the last commit */
     uint64_t pending_bytes;      /* per-instruction trace bytes since the last commit */
-    /* the chunk being filled */
-    unsigned char *chunk;
+    time_t last_commit;          /* second of the last commit */
+    /* the queue */
+    pthread_t thread;
+    int started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_room, cv_done;
+    batch *queue[QUEUE_BATCHES];
+    unsigned qhead, qlen;
+    batch *free_batches;         /* one spare, reused */
+    unsigned char *free_chunks[4];
+    unsigned nfree_chunks;
+    uint64_t commits_asked, commits_done;
+    int stop;                    /* under mu: write what is queued, then end the thread */
+    int failed;                  /* under mu (written by the thread) */
+    /* simulation-thread side */
+    batch *cur;
+    unsigned char *chunk;        /* the chunk being filled */
     unsigned nrec;
-    char *chunk_scenario;
+    char chunk_scenario[STR_MAX];
+    int chunk_has_scenario;
     uint64_t first_seq, last_seq, min_fetch, max_fetch;
-    int failed;
 };
 
 static void set_err(char *err, size_t n, const char *what, sqlite3 *db)
@@ -176,9 +218,11 @@ static void view_sql(char *out, size_t n)
 #define ADD(...) (k += (size_t)snprintf(out + k, k < n ? n - k : 0, __VA_ARGS__))
 #define LE(off, len) (k += sql_le(out + k, k < n ? n - k : 0, off, len))
     /* insn_slots holds 0 .. VZ_TRACE_CHUNK_RECORDS - 1: one row per record of a chunk */
+    _Static_assert(VZ_TRACE_CHUNK_RECORDS == 4096, "insn_slots holds 16^3 slots");
     ADD("CREATE TABLE insn_slots (i INTEGER PRIMARY KEY);\n"
-        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
-        " INSERT INTO insn_slots SELECT i FROM n;\n", VZ_TRACE_CHUNK_RECORDS - 1);
+        "WITH d(i) AS (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11),"
+        " (12), (13), (14), (15)) INSERT INTO insn_slots SELECT a.i * 256 + b.i * 16 + c.i"
+        " FROM d a, d b, d c ORDER BY 1;\n");
     ADD("CREATE VIEW insns AS WITH h AS MATERIALIZED (SELECT c.run_id, c.scenario,"
         " c.first_seq, hex(substr(c.data, s.i * %d + 1, %d)) AS x FROM insn_chunks c"
         " JOIN insn_slots s ON s.i < c.count) SELECT run_id, scenario, first_seq + ",
@@ -213,6 +257,8 @@ static void view_sql(char *out, size_t n)
 #undef ADD
 }
 
+static void *writer_main(void *opaque);
+
 vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *err, size_t errlen)
 {
     char journal[4096];
@@ -222,8 +268,10 @@ vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *e
         return NULL;
     }
     vz_trace *t = calloc(1, sizeof *t);
-    if (!t || !(t->chunk = malloc((size_t)VZ_TRACE_CHUNK_RECORDS * VZ_TRACE_INSN_RECORD_SIZE))) {
+    if (!t || !(t->chunk = malloc(CHUNK_BYTES)) || !(t->cur = calloc(1, sizeof *t->cur))) {
         set_err(err, errlen, path, NULL);
+        if (t)
+            free(t->chunk);
         free(t);
         return NULL;
     }
@@ -292,6 +340,21 @@ vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *e
         set_err(err, errlen, "preparing the inserts", t->db);
         goto fail;
     }
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->cv_work, NULL);
+    pthread_cond_init(&t->cv_room, NULL);
+    pthread_cond_init(&t->cv_done, NULL);
+    /* the thread takes no signals: SIGINT / SIGTERM stay with the simulation */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int prc = pthread_create(&t->thread, NULL, writer_main, t);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (prc != 0) {
+        snprintf(err, errlen, "%s: cannot start the writer thread: %s", path, strerror(prc));
+        goto fail;
+    }
+    t->started = 1;
     return t;
 fail:
     free(sql);
@@ -301,44 +364,23 @@ fail:
     sqlite3_finalize(t->ins_chunk);
     sqlite3_close(t->db);
     free(t->chunk);
+    free(t->cur);
     free(t);
     return NULL;
 }
 
 int64_t vz_trace_run_id(const vz_trace *t) { return t->run_id; }
 
-static int flush_chunk(vz_trace *t)
-{
-    if (!t->nrec)
-        return 0;
-    sqlite3_stmt *s = t->ins_chunk;
-    sqlite3_bind_int64(s, 1, t->run_id);
-    bind_text(s, 2, t->chunk_scenario);
-    sqlite3_bind_int64(s, 3, (int64_t)t->first_seq);
-    sqlite3_bind_int64(s, 4, (int64_t)t->last_seq);
-    sqlite3_bind_int64(s, 5, (int64_t)t->min_fetch);
-    sqlite3_bind_int64(s, 6, (int64_t)t->max_fetch);
-    sqlite3_bind_int64(s, 7, t->nrec);
-    size_t bytes = (size_t)t->nrec * VZ_TRACE_INSN_RECORD_SIZE;
-    sqlite3_bind_blob(s, 8, t->chunk, (int)bytes, SQLITE_STATIC);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    t->nrec = 0;
-    t->pending_bytes += bytes;
-    return rc == SQLITE_DONE ? 0 : -1;
-}
+/* ---- the writer thread: every SQLite call of a running writer ---- */
 
-int vz_trace_checkpoint(vz_trace *t)
+static int w_commit(vz_trace *t)
 {
-    if (flush_chunk(t) != 0)
-        return -1;
     t->pending = 0;
     t->pending_bytes = 0;
     return exec(t->db, "COMMIT; BEGIN");
 }
 
-static int row_done(vz_trace *t, sqlite3_stmt *s)
+static int w_row_done(vz_trace *t, sqlite3_stmt *s)
 {
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
@@ -346,17 +388,23 @@ static int row_done(vz_trace *t, sqlite3_stmt *s)
     if (rc != SQLITE_DONE)
         return -1;
     if (++t->pending >= VZ_TRACE_COMMIT_ROWS)
-        return vz_trace_checkpoint(t);
+        return w_commit(t);
     return 0;
 }
 
-int vz_trace_add_exit(vz_trace *t, const vz_trace_exit *e)
+static void bind_static(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static int w_exit(vz_trace *t, const vz_trace_exit *e)
 {
     sqlite3_stmt *s = t->ins_exit;
     sqlite3_bind_int64(s, 1, t->run_id);
     sqlite3_bind_int64(s, 2, (int64_t)t->seq++);
-    bind_text(s, 3, e->scenario);
-    bind_text(s, 4, e->reason ? e->reason : "none");
+    bind_static(s, 3, e->scenario);
+    bind_static(s, 4, e->reason ? e->reason : "none");
     sqlite3_bind_int(s, 5, e->exccode);
     if (e->gexccode >= 0)
         sqlite3_bind_int(s, 6, e->gexccode);
@@ -380,19 +428,19 @@ int vz_trace_add_exit(vz_trace *t, const vz_trace_exit *e)
         if ((e->known & all) == all)
             sqlite3_bind_int64(s, base + VZ_TRACE_TOTAL, (int64_t)total);
     }
-    return row_done(t, s);
+    return w_row_done(t, s);
 }
 
-int vz_trace_add_event(vz_trace *t, const vz_trace_event *e)
+static int w_event(vz_trace *t, const vz_trace_event *e)
 {
     sqlite3_stmt *s = t->ins_event;
     sqlite3_bind_int64(s, 1, t->run_id);
     sqlite3_bind_int64(s, 2, (int64_t)t->event_seq++);
-    bind_text(s, 3, e->scenario);
+    bind_static(s, 3, e->scenario);
     if (e->has_cycle)
         sqlite3_bind_int64(s, 4, (int64_t)e->cycle);
     sqlite3_bind_int64(s, 5, (int64_t)e->insn);
-    sqlite3_bind_text(s, 6, e->kind, -1, SQLITE_STATIC);
+    bind_static(s, 6, e->kind);
     sqlite3_bind_text(s, 7, e->guest ? "guest" : "root", -1, SQLITE_STATIC);
     if (e->pc_known)
         sqlite3_bind_int64(s, 8, (int64_t)e->pc);
@@ -400,31 +448,268 @@ int vz_trace_add_event(vz_trace *t, const vz_trace_event *e)
         sqlite3_bind_int(s, 9, e->exccode);
     if (e->gexccode >= 0)
         sqlite3_bind_int(s, 10, e->gexccode);
-    bind_text(s, 11, e->detail);
-    return row_done(t, s);
+    bind_static(s, 11, e->detail);
+    return w_row_done(t, s);
+}
+
+/* a stat op: str[0] scenario, str[1] name, str[2] mode */
+static int w_stat(vz_trace *t, const op *o)
+{
+    sqlite3_stmt *s = t->ins_stat;
+    double value = o->u.stat.value;
+    sqlite3_bind_int64(s, 1, t->run_id);
+    if (o->has[0])
+        bind_static(s, 2, o->str[0]);
+    bind_static(s, 3, o->str[1]);
+    if (value == (double)(int64_t)value)
+        sqlite3_bind_int64(s, 4, (int64_t)value);
+    else
+        sqlite3_bind_double(s, 4, value);
+    bind_static(s, 5, o->str[2]);
+    return w_row_done(t, s);
+}
+
+static int w_chunk(vz_trace *t, const op *o)
+{
+    sqlite3_stmt *s = t->ins_chunk;
+    sqlite3_bind_int64(s, 1, t->run_id);
+    if (o->has[0])
+        bind_static(s, 2, o->str[0]);
+    sqlite3_bind_int64(s, 3, (int64_t)o->u.chunk.first_seq);
+    sqlite3_bind_int64(s, 4, (int64_t)o->u.chunk.last_seq);
+    sqlite3_bind_int64(s, 5, (int64_t)o->u.chunk.min_fetch);
+    sqlite3_bind_int64(s, 6, (int64_t)o->u.chunk.max_fetch);
+    sqlite3_bind_int64(s, 7, o->u.chunk.n);
+    size_t bytes = (size_t)o->u.chunk.n * VZ_TRACE_INSN_RECORD_SIZE;
+    sqlite3_bind_blob(s, 8, o->u.chunk.data, (int)bytes, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    t->pending_bytes += bytes;
+    if (rc != SQLITE_DONE)
+        return -1;
+    if (t->pending_bytes >= INSN_COMMIT_BYTES)
+        return w_commit(t);
+    return 0;
+}
+
+static void *writer_main(void *opaque)
+{
+    vz_trace *t = opaque;
+    int failed = 0;
+    for (;;) {
+        pthread_mutex_lock(&t->mu);
+        while (!t->qlen && !t->stop)
+            pthread_cond_wait(&t->cv_work, &t->mu);
+        if (!t->qlen) {                      /* stopped, and everything written */
+            pthread_mutex_unlock(&t->mu);
+            return NULL;
+        }
+        batch *b = t->queue[t->qhead];
+        t->qhead = (t->qhead + 1) % QUEUE_BATCHES;
+        t->qlen--;
+        pthread_cond_signal(&t->cv_room);
+        pthread_mutex_unlock(&t->mu);
+        uint64_t commits = 0;
+        for (unsigned i = 0; i < b->n; i++) {
+            op *o = &b->ops[i];
+            switch (o->type) {
+            case OP_EXIT:
+                if (!failed && w_exit(t, &o->u.exit) != 0)
+                    failed = 1;
+                break;
+            case OP_EVENT:
+                if (!failed && w_event(t, &o->u.event) != 0)
+                    failed = 1;
+                break;
+            case OP_STAT:
+                if (!failed && w_stat(t, o) != 0)
+                    failed = 1;
+                break;
+            case OP_CHUNK:
+                if (!failed && w_chunk(t, o) != 0)
+                    failed = 1;
+                pthread_mutex_lock(&t->mu);
+                if (t->nfree_chunks < sizeof t->free_chunks / sizeof t->free_chunks[0])
+                    t->free_chunks[t->nfree_chunks++] = o->u.chunk.data;
+                else
+                    free(o->u.chunk.data);
+                pthread_mutex_unlock(&t->mu);
+                break;
+            case OP_COMMIT:
+                if (!failed && w_commit(t) != 0)
+                    failed = 1;
+                commits++;
+                break;
+            }
+        }
+        /* at least once a second, so that a killed run loses little */
+        time_t now = time(NULL);
+        if (!failed && t->pending + t->pending_bytes && now != t->last_commit) {
+            if (w_commit(t) != 0)
+                failed = 1;
+            t->last_commit = now;
+        }
+        pthread_mutex_lock(&t->mu);
+        if (failed)
+            t->failed = 1;
+        t->commits_done += commits;
+        if (!t->free_batches) {
+            b->n = 0;
+            t->free_batches = b;
+            b = NULL;
+        }
+        pthread_cond_broadcast(&t->cv_done);
+        pthread_mutex_unlock(&t->mu);
+        free(b);
+    }
+}
+
+/* ---- the simulation-thread side: copy into batches ---- */
+
+/* Hand the current batch to the thread (waiting while the queue is full). */
+static int submit(vz_trace *t)
+{
+    pthread_mutex_lock(&t->mu);
+    while (t->qlen == QUEUE_BATCHES)
+        pthread_cond_wait(&t->cv_room, &t->mu);
+    t->queue[(t->qhead + t->qlen) % QUEUE_BATCHES] = t->cur;
+    t->qlen++;
+    pthread_cond_signal(&t->cv_work);
+    batch *next = t->free_batches;
+    t->free_batches = NULL;
+    int f = t->failed;
+    pthread_mutex_unlock(&t->mu);
+    if (!next && !(next = malloc(sizeof *next))) {
+        t->cur = NULL;
+        return -1;
+    }
+    next->n = 0;
+    t->cur = next;
+    return f ? -1 : 0;
+}
+
+static op *new_op(vz_trace *t, int type)
+{
+    if (!t->cur || (t->cur->n == BATCH_OPS && submit(t) != 0 && !t->cur))
+        return NULL;
+    op *o = &t->cur->ops[t->cur->n++];
+    o->type = type;
+    o->has[0] = o->has[1] = o->has[2] = 0;
+    return o;
+}
+
+/* Copy string v into the op's slot i; *where = the copy (NULL stays NULL). */
+static int keep_str(op *o, int i, const char *v, const char **where)
+{
+    if (!v) {
+        if (where)
+            *where = NULL;
+        return 0;
+    }
+    size_t n = strlen(v);
+    if (n >= STR_MAX)
+        return -1;
+    memcpy(o->str[i], v, n + 1);
+    o->has[i] = 1;
+    if (where)
+        *where = o->str[i];
+    return 0;
+}
+
+int vz_trace_add_exit(vz_trace *t, const vz_trace_exit *e)
+{
+    op *o = new_op(t, OP_EXIT);
+    if (!o)
+        return -1;
+    o->u.exit = *e;
+    if (keep_str(o, 0, e->scenario, &o->u.exit.scenario) != 0 ||
+        keep_str(o, 1, e->reason, &o->u.exit.reason) != 0) {
+        t->cur->n--;
+        return -1;
+    }
+    return 0;
+}
+
+int vz_trace_add_event(vz_trace *t, const vz_trace_event *e)
+{
+    op *o = new_op(t, OP_EVENT);
+    if (!o)
+        return -1;
+    o->u.event = *e;
+    if (!e->kind || keep_str(o, 0, e->scenario, &o->u.event.scenario) != 0 ||
+        keep_str(o, 1, e->kind, &o->u.event.kind) != 0 ||
+        keep_str(o, 2, e->detail, &o->u.event.detail) != 0) {
+        t->cur->n--;
+        return -1;
+    }
+    return 0;
+}
+
+int vz_trace_add_stat(vz_trace *t, const char *scenario, const char *name, double value,
+                      const char *mode)
+{
+    op *o = new_op(t, OP_STAT);
+    if (!o)
+        return -1;
+    o->u.stat.value = value;
+    if (!name || keep_str(o, 0, scenario, NULL) != 0 || keep_str(o, 1, name, NULL) != 0 ||
+        keep_str(o, 2, mode ? mode : "all", NULL) != 0) {
+        t->cur->n--;
+        return -1;
+    }
+    return 0;
+}
+
+/* Hand the chunk being filled to the thread and start a new one. */
+static int flush_chunk(vz_trace *t)
+{
+    if (!t->nrec)
+        return 0;
+    op *o = new_op(t, OP_CHUNK);
+    if (!o)
+        return -1;
+    o->u.chunk.data = t->chunk;
+    o->u.chunk.n = t->nrec;
+    o->u.chunk.first_seq = t->first_seq;
+    o->u.chunk.last_seq = t->last_seq;
+    o->u.chunk.min_fetch = t->min_fetch;
+    o->u.chunk.max_fetch = t->max_fetch;
+    if (t->chunk_has_scenario) {
+        memcpy(o->str[0], t->chunk_scenario, STR_MAX);
+        o->has[0] = 1;
+    }
+    t->nrec = 0;
+    pthread_mutex_lock(&t->mu);
+    t->chunk = t->nfree_chunks ? t->free_chunks[--t->nfree_chunks] : NULL;
+    pthread_mutex_unlock(&t->mu);
+    if (!t->chunk && !(t->chunk = malloc(CHUNK_BYTES)))
+        return -1;
+    return 0;
 }
 
 int vz_trace_add_insn(vz_trace *t, const vz_trace_insn_rec *r)
 {
-    int same = r->scenario == t->chunk_scenario ||
-               (r->scenario && t->chunk_scenario && !strcmp(r->scenario, t->chunk_scenario));
-    if (t->nrec && (!same || r->seq < t->first_seq || r->seq - t->first_seq > UINT32_MAX ||
-                    t->nrec == VZ_TRACE_CHUNK_RECORDS)) {
-        if (flush_chunk(t) != 0)
-            return -1;
-        if (t->pending_bytes >= INSN_COMMIT_BYTES && vz_trace_checkpoint(t) != 0)
-            return -1;
-    }
-    if (!same) {
-        free(t->chunk_scenario);
-        t->chunk_scenario = r->scenario ? strdup(r->scenario) : NULL;
-        if (r->scenario && !t->chunk_scenario)
-            return -1;
-    }
+    if (!t->chunk)
+        return -1;
+    int same = r->scenario ? t->chunk_has_scenario && !strcmp(r->scenario, t->chunk_scenario)
+                           : !t->chunk_has_scenario;
+    if (r->scenario && strlen(r->scenario) >= STR_MAX)
+        return -1;
     const uint64_t st[5] = {r->decode, r->issue, r->execute, r->memory, r->commit};
     for (int i = 0; i < 5; i++)
         if (st[i] < r->fetch || st[i] - r->fetch > UINT32_MAX)
             return -1;
+    if (t->nrec && (!same || r->seq < t->first_seq || r->seq - t->first_seq > UINT32_MAX ||
+                    t->nrec == VZ_TRACE_CHUNK_RECORDS)) {
+        if (flush_chunk(t) != 0)
+            return -1;
+    }
+    if (!same) {
+        t->chunk_has_scenario = r->scenario != NULL;
+        if (r->scenario)
+            snprintf(t->chunk_scenario, sizeof t->chunk_scenario, "%s", r->scenario);
+    }
     if (!t->nrec) {
         t->first_seq = r->seq;
         t->min_fetch = t->max_fetch = r->fetch;
@@ -447,24 +732,37 @@ int vz_trace_add_insn(vz_trace *t, const vz_trace_insn_rec *r)
     return 0;
 }
 
-int vz_trace_add_stat(vz_trace *t, const char *scenario, const char *name, double value,
-                      const char *mode)
+/* Commit everything written so far and wait until it is on disk (in the file). */
+int vz_trace_checkpoint(vz_trace *t)
 {
-    sqlite3_stmt *s = t->ins_stat;
-    sqlite3_bind_int64(s, 1, t->run_id);
-    bind_text(s, 2, scenario);
-    bind_text(s, 3, name);
-    if (value == (double)(int64_t)value)
-        sqlite3_bind_int64(s, 4, (int64_t)value);
-    else
-        sqlite3_bind_double(s, 4, value);
-    bind_text(s, 5, mode ? mode : "all");
-    return row_done(t, s);
+    if (flush_chunk(t) != 0 || !new_op(t, OP_COMMIT))
+        return -1;
+    pthread_mutex_lock(&t->mu);
+    uint64_t want = ++t->commits_asked;
+    pthread_mutex_unlock(&t->mu);
+    int rc = submit(t);
+    pthread_mutex_lock(&t->mu);
+    while (t->commits_done < want && !t->failed)
+        pthread_cond_wait(&t->cv_done, &t->mu);
+    if (t->failed)
+        rc = -1;
+    pthread_mutex_unlock(&t->mu);
+    return rc;
 }
 
 int vz_trace_end(vz_trace *t, const char *end_reason)
 {
     int rc = flush_chunk(t);
+    /* stop the thread after it has written everything */
+    if (t->cur && t->cur->n && submit(t) != 0)
+        rc = -1;
+    pthread_mutex_lock(&t->mu);
+    t->stop = 1;
+    pthread_cond_signal(&t->cv_work);
+    pthread_mutex_unlock(&t->mu);
+    pthread_join(t->thread, NULL);
+    if (t->failed)
+        rc = -1;
     sqlite3_finalize(t->ins_exit);
     sqlite3_finalize(t->ins_stat);
     sqlite3_finalize(t->ins_event);
@@ -489,8 +787,15 @@ int vz_trace_end(vz_trace *t, const char *end_reason)
     sqlite3_finalize(s);
     if (sqlite3_close(t->db) != SQLITE_OK)
         rc = -1;
-    free(t->chunk_scenario);
+    for (unsigned i = 0; i < t->nfree_chunks; i++)
+        free(t->free_chunks[i]);
+    free(t->free_batches);
+    free(t->cur);
     free(t->chunk);
+    pthread_mutex_destroy(&t->mu);
+    pthread_cond_destroy(&t->cv_work);
+    pthread_cond_destroy(&t->cv_room);
+    pthread_cond_destroy(&t->cv_done);
     free(t);
     return rc;
 }
