@@ -59,6 +59,13 @@ struct vz_timing {
     pending_branch br;
     int exc_pending, exc_guest, eret_pending, eret_guest;
     uint64_t exc_issue, eret_issue;
+    /* front end, for the stage times only (never for issue/commit): entry cycle of
+     * stages 0..issue_stage of the last two instructions, [issue_stage + 1] = their
+     * issue + 1; fe_ix = the previous instruction's row */
+    uint64_t fe[2][VZ_TIMING_MAX_STAGES + 1];
+    unsigned fe_ix, fetch_used;
+    int fetch_break, fetch_break_after_slot;
+    uint64_t redirect;                 /* issue floor of exception/ERET/host-call redirects */
     /* predictors */
     uint8_t *bht;
     uint64_t ghr;
@@ -330,6 +337,10 @@ void vz_timing_reset(vz_timing *t)
     t->fetch_line_valid = 0;
     memset(&t->br, 0, sizeof t->br);
     t->exc_pending = t->eret_pending = 0;
+    memset(t->fe, 0, sizeof t->fe);
+    t->fe_ix = t->fetch_used = 0;
+    t->fetch_break = t->fetch_break_after_slot = 0;
+    t->redirect = 0;
     if (t->bht)
         memset(t->bht, 1, t->c.bht_entries);   /* weakly not taken */
     t->ghr = 0;
@@ -465,6 +476,59 @@ static void front_at_least(vz_timing *t, uint64_t when, vz_stall_cause why)
     }
 }
 
+/* A redirect of the fetch (exception, ERET, host call): the front end refetches. */
+static void redirect_at_least(vz_timing *t, uint64_t when, vz_stall_cause why)
+{
+    front_at_least(t, when, why);
+    if (when > t->redirect)
+        t->redirect = when;
+    t->fetch_break = 1;
+}
+
+/* Stage entry times of the instruction that issues at `issue` (a view: nothing here
+ * feeds back into issue or commit). The in-order front end fetches up to
+ * issue_width instructions per cycle, each after the previous one (a new cycle after
+ * a taken control transfer or a redirect); `floor` is the issue cycle that redirects
+ * and the start of an I-cache/micro-TLB miss allow, `miss` the cycles the fetch
+ * waits for its line in stage 0. Each of the stages up to the issue stage holds
+ * issue_width instructions, so an instruction that waits at issue holds the ones
+ * behind it: the queue is bounded and every time is monotonic. Because issue >=
+ * floor + miss and issue >= the issue of the instruction issue_width before + 1,
+ * every entry time fits before issue (docs/timing.md). */
+static void front_end_times(vz_timing *t, int first, uint64_t issue, uint64_t floor,
+                            uint64_t miss)
+{
+    const unsigned S = t->c.issue_stage;
+    uint64_t *prev = t->fe[t->fe_ix], *cur = t->fe[t->fe_ix ^ 1];
+    /* the instruction issue_width before this one (cur still holds i-2) */
+    const uint64_t *prevw = t->c.issue_width == 1 ? prev : cur;
+    uint64_t f = 0;
+    if (!first) {
+        f = prev[0];
+        if (t->fetch_break || t->fetch_used >= t->c.issue_width)
+            f++;
+    }
+    if (floor >= S && floor - S > f)
+        f = floor - S;
+    if (S && prevw[1] > f)
+        f = prevw[1];           /* stage 0 full until the one issue_width back leaves */
+    t->fetch_used = !first && f == prev[0] && !t->fetch_break ? t->fetch_used + 1 : 1;
+    t->fetch_break = 0;
+    uint64_t e = f;
+    for (unsigned k = 1; k <= S; k++) {
+        uint64_t nx = e + 1 + (k == 1 ? miss : 0);
+        if (prev[k] > nx)
+            nx = prev[k];       /* in order */
+        if (prevw[k + 1] > nx)
+            nx = prevw[k + 1];  /* stage k holds issue_width instructions */
+        cur[k - 1] = e;
+        e = nx;
+    }
+    cur[S] = S ? e : issue;
+    cur[S + 1] = issue + 1;
+    t->fe_ix ^= 1;
+}
+
 void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
 {
     const vz_timing_config *c = &t->c;
@@ -479,7 +543,7 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
         if (t->front > h0)
             h0 = t->front;
         s->hostcalls++;
-        front_at_least(t, h0 + c->hostcall, VZ_STALL_HOSTCALL);
+        redirect_at_least(t, h0 + c->hostcall, VZ_STALL_HOSTCALL);
         t->closed = 1;
         return;
     }
@@ -498,13 +562,13 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
             uint64_t e = t->exc_issue + c->exception_entry;
             if (t->exc_guest && !ri->guest)
                 e += c->guest_exit_extra;
-            front_at_least(t, e, VZ_STALL_EXCEPTION);
+            redirect_at_least(t, e, VZ_STALL_EXCEPTION);
             t->exc_pending = 0;
         }
         if (t->eret_pending) {
-            front_at_least(t, t->eret_issue +
-                                  (ri->guest && !t->eret_guest ? c->eret_to_guest : c->eret),
-                           VZ_STALL_ERET);
+            redirect_at_least(t, t->eret_issue +
+                                     (ri->guest && !t->eret_guest ? c->eret_to_guest : c->eret),
+                              VZ_STALL_ERET);
             t->eret_pending = 0;
         }
     }
@@ -541,6 +605,10 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
     AT_LEAST(t->front, t->front_cause);
     if (bpen)
         AT_LEAST(base + bpen, VZ_STALL_BRANCH);
+    /* the fetch's floor for the stage times: redirects and mispredicts */
+    uint64_t fetch_floor = t->redirect;
+    if (bpen && base + bpen > fetch_floor)
+        fetch_floor = base + bpen;
 
     /* fetch: a new line goes through the micro-TLB and L1I (or is uncached) */
     uint64_t tcost = 0, icost = 0;
@@ -567,6 +635,7 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
     }
     if (tcost || icost) {
         uint64_t f0 = when;   /* after the front end's redirects */
+        fetch_floor = f0;     /* the miss starts here */
         if (tcost)
             AT_LEAST(f0 + tcost, VZ_STALL_TLB);
         if (icost)
@@ -626,6 +695,7 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
 #undef AT_LEAST
 
     const uint64_t issue = when;
+    const int first = !t->any;
     /* split the stall: sorted by time, each constraint is charged the cycles it adds
      * beyond the earlier ones (ties: the first passed) */
     for (unsigned i = 1; i < ncons; i++)
@@ -671,6 +741,9 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
         t->commit_end = commit + 1;
     }
 
+    /* stage times, before this instruction's effects on the fetch of later ones */
+    front_end_times(t, first, issue, fetch_floor, tcost + icost);
+
     /* effects on later instructions */
     if (exc) {
         s->exceptions++;
@@ -681,11 +754,16 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
         t->exc_issue = issue;
         t->exc_guest = ri->guest;
         t->closed = 1;
+        t->fetch_break_after_slot = 0;
     } else {
         s->insns++;
         if (ri->in_slot == 1 && t->close_after_slot) {
             t->closed = 1;
             t->close_after_slot = 0;
+        }
+        if (ri->in_slot == 1 && t->fetch_break_after_slot) {
+            t->fetch_break = 1;
+            t->fetch_break_after_slot = 0;
         }
         if (serial) {
             front_at_least(t, complete, VZ_STALL_SERIAL);
@@ -704,10 +782,13 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
             s->branches++;
             predict(t, ri, in, issue, mode);
             if (ri->taken) {
-                if (in->flags & VZ_F_DS)
+                if (in->flags & VZ_F_DS) {
                     t->close_after_slot = 1;
-                else
+                    t->fetch_break_after_slot = 1;
+                } else {
                     t->closed = 1;
+                    t->fetch_break = 1;
+                }
             }
         } else if (cls == VZ_OC_ERET) {
             t->eret_pending = 1;
@@ -720,8 +801,15 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
         }
     }
 
-    t->last.issue = issue;
-    t->last.fetch = issue >= c->issue_stage ? issue - c->issue_stage : 0;
+    {
+        const unsigned S = c->issue_stage;
+        const uint64_t *e = t->fe[t->fe_ix];
+        t->last.fetch = e[0];
+        t->last.decode = e[c->decode_stage];
+        t->last.issue = issue;
+        t->last.execute = issue + (c->execute_stage - S);
+        t->last.memory = issue + (c->memory_stage - S);
+    }
     t->last.complete = complete;
     t->last.commit = commit;
     t->last.stall_cause = why;
