@@ -281,14 +281,13 @@ static void trace_insn(exit_timer *t, const vz_retire_info *ri)
     r.guest = ri->guest;
     r.exccode = ri->exception;
     if (t->timing) {
-        /* decode, execute and memory from the timing model's four times until it
-         * reports them (docs/traces.md) */
-        vz_timing_insn ti;
+        vz_timing_insn ti;                   /* stage entry times (docs/timing.md) */
         vz_timing_last(t->timing, &ti);
         r.fetch = ti.fetch;
-        r.decode = ti.fetch + 1 < ti.issue ? ti.fetch + 1 : ti.issue;
-        r.issue = r.execute = ti.issue;
-        r.memory = ti.complete;
+        r.decode = ti.decode;
+        r.issue = ti.issue;
+        r.execute = ti.execute;
+        r.memory = ti.memory;
         r.commit = ti.commit;
     } else {
         r.fetch = r.decode = r.issue = r.execute = r.memory = r.commit = t->n;

@@ -433,7 +433,9 @@ int CheckInsn(void *opaque, const vz_trace_insn_rec *r)
     auto *c = static_cast<InsnCheck *>(opaque);
     std::string sc = r->scenario ? r->scenario : "";
     if (c->count[sc] && (r->seq != c->last_seq[sc] + 1 || r->commit < c->last_commit[sc] ||
-                         r->fetch > r->decode || r->decode > r->issue || r->issue > r->commit))
+                         r->fetch > r->decode || r->decode > r->issue ||
+                         r->issue > r->execute || r->execute > r->memory ||
+                         r->memory > r->commit))
         c->bad++;
     c->count[sc]++;
     c->last_seq[sc] = r->seq;
@@ -450,7 +452,8 @@ TEST_F(ScenarioTrace, CyclesAreMonotonicInEventsAndInstructions)
     EXPECT_EQ(One(path_[0], "SELECT COUNT(*) FROM events WHERE cycle IS NULL"), "0");
     EXPECT_EQ(One(path_[1], "SELECT COUNT(*) FROM events WHERE cycle IS NOT NULL"), "0");
     // the instruction trace (all): every instruction of every scenario, seq 0, 1, ...,
-    // commits in order
+    // commits in order, fetch <= decode <= issue <= execute <= memory <= commit
+    // (sim/timing/timing.h)
     InsnCheck c;
     char err[256] = "";
     ASSERT_EQ(vz_trace_read_insns(path_[0].c_str(), 1, nullptr, 0, UINT64_MAX, CheckInsn, &c,
