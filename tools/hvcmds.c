@@ -1,13 +1,15 @@
 /*
  * tools/hvcmds.c - the hypervisor commands of the vzsim CLI:
- *   vzsim guest [--max-insns N] [--max-exits N] PROG.elf   run a guest under the host
- *   vzsim scenarios [--iterations-check] [NAME ...]         run the built-in scenarios
- *   vzsim entry --listing                                   print the generated code
- *   vzsim report [--format text|csv|json] DB                latency report of a trace
- * In functional mode every number is an instruction count (the timing model turns
- * them into cycles): per exit, the exit path (guest instruction that exited ->
- * exit handler call), the handler (native: 0 instructions) and the re-entry
- * (handler return -> first guest instruction completed).
+ *   vzsim guest [--max-insns N] [--max-exits N] [--timing FILE.ini]
+ *               [--trace FILE.db [--trace-insns SPEC]] PROG.elf   run a guest under the host
+ *   vzsim scenarios [--config FILE.ini | --functional] [--trace FILE.db
+ *               [--trace-insns SPEC]] [NAME ...]                 run the built-in scenarios
+ *   vzsim entry --listing                                        print the generated code
+ *   vzsim report [--format text|csv|json] DB                     latency report of a trace
+ * and what vzsim.c shares with them: SIGINT/SIGTERM handling, --trace-insns, and the
+ * exit_timer retire observer that times every exit and feeds the trace database
+ * (docs/traces.md). In functional mode every number is an instruction count (the
+ * timing model turns them into cycles).
  */
 #include "tools/hvcmds.h"
 
