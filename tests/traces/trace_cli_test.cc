@@ -288,6 +288,8 @@ TEST(TraceInterrupt, BareMetalRunSigint)
     ASSERT_TRUE(WIFEXITED(st)) << st;
     EXPECT_EQ(WEXITSTATUS(st), 128 + SIGINT);
     EXPECT_EQ(One(db, "SELECT kind, status, end_reason FROM runs"), "run|interrupted|SIGINT");
+    EXPECT_EQ(One(db, "SELECT config_name, config_text LIKE '[run]%tlb_entries = 64%trace_insns ="
+                      " all%' FROM runs"), "functional|1");
     // every instruction up to the stop is in the trace
     EXPECT_EQ(One(db, "SELECT SUM(count) = (SELECT value FROM statistics WHERE name = 'insns'"
                       " AND mode = 'all') FROM insn_chunks"), "1");
@@ -312,6 +314,22 @@ TEST(TraceLimits, InstructionAndExitLimitsAreMarked)
     EXPECT_EQ(One(db, "SELECT kind, status, end_reason FROM runs"), "run|interrupted|insn-limit");
     EXPECT_EQ(One(db, "SELECT value FROM statistics WHERE name = 'insns' AND mode = 'all'"),
               "1000");
+}
+
+TEST(TraceLimits, GuestErrorIsMarked)
+{
+    // a guest store to GPA 0x1e000000 (kseg1), where there is neither RAM nor a
+    // device: the host stops with an error (hv/entry/host.c)
+    //   lui t0, 0xbe00; sw zero, 0(t0); b .; nop
+    std::string elf = WriteElf("bad_guest.elf", 0xffffffff80010000ull,
+                               {0x3c08be00u, 0xad000000u, 0x1000ffffu, 0x00000000u});
+    std::string db = TempPath("guest_error.db");
+    EXPECT_EQ(Shell(std::string(VZSIM_EXE) + " guest --trace " + db + " " + elf + " 2>/dev/null"),
+              125);
+    EXPECT_EQ(One(db, "SELECT status, end_reason FROM runs"), "interrupted|guest-error");
+    // the failed exit is there, without a re-entry
+    EXPECT_EQ(One(db, "SELECT reason, printf('%x', guest_pc), total_insns FROM exits ORDER BY seq"
+                      " DESC LIMIT 1"), "other|ffffffff80010004|NULL");
 }
 
 // ---- the exit components and --trace-insns on a guest (functional and timed) ----
