@@ -134,8 +134,9 @@ struct vz_trace {
     pthread_cond_t cv_work, cv_room, cv_done;
     batch *queue[QUEUE_BATCHES];
     unsigned qhead, qlen;
-    batch *free_batches;         /* one spare, reused */
-    unsigned char *free_chunks[4];
+    batch *free_batches[QUEUE_BATCHES + 2];    /* reused, never freed before the end */
+    unsigned nfree_batches;
+    unsigned char *free_chunks[QUEUE_BATCHES + 2];
     unsigned nfree_chunks;
     uint64_t commits_asked, commits_done;
     int stop;                    /* under mu: write what is queued, then end the thread */
@@ -554,9 +555,8 @@ static void *writer_main(void *opaque)
         if (failed)
             t->failed = 1;
         t->commits_done += commits;
-        if (!t->free_batches) {
-            b->n = 0;
-            t->free_batches = b;
+        if (t->nfree_batches < sizeof t->free_batches / sizeof t->free_batches[0]) {
+            t->free_batches[t->nfree_batches++] = b;
             b = NULL;
         }
         pthread_cond_broadcast(&t->cv_done);
@@ -576,8 +576,7 @@ static int submit(vz_trace *t)
     t->queue[(t->qhead + t->qlen) % QUEUE_BATCHES] = t->cur;
     t->qlen++;
     pthread_cond_signal(&t->cv_work);
-    batch *next = t->free_batches;
-    t->free_batches = NULL;
+    batch *next = t->nfree_batches ? t->free_batches[--t->nfree_batches] : NULL;
     int f = t->failed;
     pthread_mutex_unlock(&t->mu);
     if (!next && !(next = malloc(sizeof *next))) {
@@ -789,7 +788,8 @@ int vz_trace_end(vz_trace *t, const char *end_reason)
         rc = -1;
     for (unsigned i = 0; i < t->nfree_chunks; i++)
         free(t->free_chunks[i]);
-    free(t->free_batches);
+    for (unsigned i = 0; i < t->nfree_batches; i++)
+        free(t->free_batches[i]);
     free(t->cur);
     free(t->chunk);
     pthread_mutex_destroy(&t->mu);
