@@ -73,7 +73,8 @@ int vz_cli_parse_trace_insns(const char *s, vz_insn_opts *o)
     }
     if (!strncmp(s, "around:", 7)) {
         o->mode = VZ_INSNS_AROUND;
-        return vz_cli_parse_u64(s + 7, &o->around) != 0 || o->around > (1u << 24) ? -1 : 0;
+        /* the ring holds N + 4096 records of ~80 bytes: at most 1 M before each exit */
+        return vz_cli_parse_u64(s + 7, &o->around) != 0 || o->around > 1000000 ? -1 : 0;
     }
     if (!strncmp(s, "window:", 7) && strlen(s + 7) < sizeof buf) {
         snprintf(buf, sizeof buf, "%s", s + 7);
