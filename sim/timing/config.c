@@ -33,6 +33,9 @@ void vz_timing_config_default(vz_timing_config *c)
         strcpy(c->stages[i], st[i]);
     c->issue_stage = 1;
     c->issue_width = 1;
+    c->decode_stage = 1;
+    c->execute_stage = 2;
+    c->memory_stage = 3;
     for (int u = 0; u < VZ_UNIT_COUNT; u++)
         c->units[u] = 1;
     for (int k = 0; k < VZ_OC_COUNT; k++) {
@@ -73,7 +76,68 @@ typedef struct load_ctx {
     vz_timing_config *c;
     char msg[200];
     int failed;
+    unsigned explicit_stages;   /* bit 0 decode, 1 execute, 2 memory: set in this file */
 } load_ctx;
+
+/* [core] keys naming the stages reported as decode, execute and memory. */
+static const char *const stage_key[3] = { "decode_stage", "execute_stage", "memory_stage" };
+
+static unsigned *stage_field(vz_timing_config *c, int i)
+{
+    return i == 0 ? &c->decode_stage : i == 1 ? &c->execute_stage : &c->memory_stage;
+}
+
+static unsigned stage_get(const vz_timing_config *c, int i)
+{
+    return i == 0 ? c->decode_stage : i == 1 ? c->execute_stage : c->memory_stage;
+}
+
+static int stage_index(const vz_timing_config *c, const char *name)
+{
+    for (unsigned i = 0; i < c->depth; i++)
+        if (!strcmp(c->stages[i], name))
+            return (int)i;
+    return -1;
+}
+
+/* Defaults of the stage keys not given explicitly: the stage named ID / EX / MEM,
+ * else the stage after fetch (at most the issue stage), the stage after issue and
+ * the stage after execute (at most the last stage). */
+static void default_stage_keys(vz_timing_config *c, unsigned explicit_mask)
+{
+    static const char *const common[3] = { "ID", "EX", "MEM" };
+    for (int i = 0; i < 3; i++) {
+        if (explicit_mask & (1u << i))
+            continue;
+        int k = stage_index(c, common[i]);
+        unsigned v;
+        if (i == 0)
+            v = k >= 0 && (unsigned)k <= c->issue_stage ? (unsigned)k
+                                                         : (c->issue_stage ? 1 : 0);
+        else {
+            unsigned lo = i == 1 ? c->issue_stage : c->execute_stage;
+            v = k >= 0 && (unsigned)k >= lo ? (unsigned)k
+                                            : (lo + 1 < c->depth ? lo + 1 : c->depth - 1);
+        }
+        *stage_field(c, i) = v;
+    }
+}
+
+/* decode_stage <= issue_stage <= execute_stage <= memory_stage < depth */
+static int stage_order_error(const vz_timing_config *c, char *err, size_t len)
+{
+    if (c->decode_stage > c->issue_stage || c->execute_stage < c->issue_stage ||
+        c->memory_stage < c->execute_stage || c->memory_stage >= c->depth) {
+        snprintf(err, len, "[core]: need decode_stage <= issue_stage <= execute_stage <= "
+                 "memory_stage (stages %s, %s, %s, %s)",
+                 c->decode_stage < c->depth ? c->stages[c->decode_stage] : "?",
+                 c->issue_stage < c->depth ? c->stages[c->issue_stage] : "?",
+                 c->execute_stage < c->depth ? c->stages[c->execute_stage] : "?",
+                 c->memory_stage < c->depth ? c->stages[c->memory_stage] : "?");
+        return -1;
+    }
+    return 0;
+}
 
 static int fail(load_ctx *x, const char *fmt, ...)
 {
@@ -177,16 +241,30 @@ static int handler(void *user, const char *sec, const char *key, const char *val
         for (unsigned i = n; i < VZ_TIMING_MAX_STAGES; i++)
             c->stages[i][0] = 0;
         c->depth = n;
+        default_stage_keys(c, x->explicit_stages);
         return 1;
     }
     if (!strcmp(sec, "core") && !strcmp(key, "issue_stage")) {
-        for (unsigned i = 0; i < c->depth; i++)
-            if (!strcmp(c->stages[i], val)) {
-                c->issue_stage = i;
-                return 1;
-            }
-        return fail(x, "issue_stage '%s' is not one of the stages (set stages first)", val);
+        int i = stage_index(c, val);
+        if (i < 0)
+            return fail(x, "issue_stage '%s' is not one of the stages (set stages first)", val);
+        c->issue_stage = (unsigned)i;
+        default_stage_keys(c, x->explicit_stages);
+        return 1;
     }
+    for (int s = 0; s < 3; s++)
+        if (!strcmp(sec, "core") && !strcmp(key, stage_key[s])) {
+            int i = stage_index(c, val);
+            if (i < 0)
+                return fail(x, "%s '%s' is not one of the stages (set stages first)", key, val);
+            *stage_field(c, s) = (unsigned)i;
+            x->explicit_stages |= 1u << s;
+            default_stage_keys(c, x->explicit_stages);
+            char m[160];
+            if (stage_order_error(c, m, sizeof m))
+                return fail(x, "%s = %s: %s (write issue_stage before it)", key, val, m + 8);
+            return 1;
+        }
     if (!strcmp(sec, "branch") && !strcmp(key, "predictor")) {
         for (unsigned i = 0; i < 3; i++)
             if (!strcmp(val, bp_name[i])) {
@@ -254,6 +332,8 @@ int vz_timing_config_check(const vz_timing_config *c, char *err, size_t len)
         snprintf(err, len, "[core]: bad stages / issue_stage");
         return -1;
     }
+    if (stage_order_error(c, err, len))
+        return -1;
     if (c->issue_width < 1 || c->issue_width > 2) {
         snprintf(err, len, "[core]: issue_width must be 1 or 2");
         return -1;
@@ -306,8 +386,12 @@ void vz_timing_config_print(FILE *f, const vz_timing_config *c)
     fprintf(f, "[core]\nname = %s\nstages = ", c->name);
     for (unsigned i = 0; i < c->depth; i++)
         fprintf(f, "%s%s", i ? ", " : "", c->stages[i]);
-    fprintf(f, "\nissue_stage = %s\nissue_width = %u\n\n[units]\n",
-            c->stages[c->issue_stage], c->issue_width);
+    fprintf(f, "\nissue_stage = %s\nissue_width = %u\n", c->stages[c->issue_stage],
+            c->issue_width);
+    for (int s = 0; s < 3; s++)
+        fprintf(f, "%s = %s\n", stage_key[s],
+                c->stages[stage_get(c, s)]);
+    fprintf(f, "\n[units]\n");
     for (int u = 0; u < VZ_UNIT_COUNT; u++)
         fprintf(f, "%s = %u\n", unit_key[u], c->units[u]);
     fprintf(f, "\n[latency]\n");

@@ -19,6 +19,7 @@ typedef struct cache {
     uint64_t *tag;                 /* line address + 1; 0 = invalid */
     uint64_t *stamp;               /* LRU: last-use clock */
     uint64_t clock;
+    uint64_t mru;                  /* line address + 1 of the last access (0: none) */
 } cache;
 
 typedef struct utlb {
@@ -34,13 +35,33 @@ typedef struct pending_branch {
     unsigned bht_ix;
 } pending_branch;
 
+/* What the model needs of an instruction-table row, in one small record (built by
+ * vz_timing_create from the table and the config). */
+enum {
+    D_SERIAL = 1, D_CTI = 2, D_DS = 4, D_CP0W = 8, D_HAZ = 16, D_TLB = 32, D_ERET = 64,
+    D_WAIT = 128,
+};
+typedef struct idesc {
+    uint32_t lat, interval;   /* cycles (config) */
+    uint8_t cls, unit, src;   /* src: bit 0 rs, 1 rt, 2 rd: registers read */
+    uint8_t flags;            /* D_* */
+    int8_t static_bit;        /* static predictor: the offset's sign bit, -1 none */
+} idesc;
+
+/* What the front end needs of one instruction (front_end_times). */
+typedef struct fe_rec {
+    uint64_t issue, floor, miss;
+    uint8_t first, brk;
+} fe_rec;
+#define FE_LOG 64
+
 struct vz_timing {
     vz_timing_config c;
     vz_retire_fn next;
     void *next_opaque;
-    uint8_t src[VZ_I_COUNT];           /* bit 0 rs, 1 rt, 2 rd: registers read */
-    uint8_t unit_of[VZ_OC_COUNT];
-    unsigned lat[VZ_OC_COUNT];
+    idesc d[VZ_I_COUNT];
+    unsigned fetch_shift;              /* L1I line shift (5 without an L1I) */
+    unsigned after_issue, to_execute, to_memory;   /* stages after issue */
     /* pipeline */
     int any;
     uint64_t cur;                      /* issue cycle of the last issued instruction */
@@ -59,6 +80,15 @@ struct vz_timing {
     pending_branch br;
     int exc_pending, exc_guest, eret_pending, eret_guest;
     uint64_t exc_issue, eret_issue;
+    /* front end, for the stage times only (never for issue/commit): entry cycle of
+     * stages 0..issue_stage of the last two instructions, [issue_stage + 1] = their
+     * issue + 1; fe_ix = the previous instruction's row */
+    uint64_t fe[2][VZ_TIMING_MAX_STAGES + 2];
+    unsigned fe_ix, fetch_used;
+    fe_rec fe_log[FE_LOG];             /* instructions not yet run through the front end */
+    unsigned fe_n;
+    int fetch_break, fetch_break_after_slot;
+    uint64_t redirect;                 /* issue floor of exception/ERET/host-call redirects */
     /* predictors */
     uint8_t *bht;
     uint64_t ghr;
@@ -106,6 +136,7 @@ static void cache_clear(cache *k)
     memset(k->tag, 0, n * sizeof *k->tag);
     memset(k->stamp, 0, n * sizeof *k->stamp);
     k->clock = 0;
+    k->mru = 0;
 }
 
 /* 1 on a hit; on a miss the line is filled over the least recently used way. */
@@ -114,6 +145,11 @@ static int cache_access(cache *k, uint64_t pa)
     if (!k->assoc)
         return 0;
     uint64_t line = pa >> k->shift;
+    /* the line of the last access is the most recent of its set: a hit that leaves
+     * the LRU order as it is (stamps only order the ways of one set) */
+    if (line + 1 == k->mru)
+        return 1;
+    k->mru = line + 1;
     size_t base = (size_t)(line & (k->sets - 1)) * k->assoc;
     size_t victim = base;
     k->clock++;
@@ -274,16 +310,36 @@ vz_timing *vz_timing_create(const vz_timing_config *cfg)
     if (!t)
         return NULL;
     t->c = *cfg;
-    for (int i = 0; i < VZ_I_COUNT; i++)
-        t->src[i] = sources_of((vz_insn_id)i);
-    for (int k = 0; k < VZ_OC_COUNT; k++) {
-        t->unit_of[k] = (uint8_t)unit_of_class((vz_op_class)k);
-        t->lat[k] = cfg->latency[k];
-    }
-    t->lat[VZ_OC_EHB] = cfg->ehb;
-    t->lat[VZ_OC_ERET] = 1;
-    t->lat[VZ_OC_WAIT] = 1;
     t->c.interval[VZ_OC_EHB] = t->c.interval[VZ_OC_ERET] = t->c.interval[VZ_OC_WAIT] = 1;
+    for (int i = 0; i < VZ_I_COUNT; i++) {
+        const vz_insn_info *in = &vz_insn_table[i];
+        const vz_op_class k = in->cls;
+        idesc *d = &t->d[i];
+        d->cls = (uint8_t)k;
+        d->unit = (uint8_t)unit_of_class(k);
+        d->src = sources_of((vz_insn_id)i);
+        d->lat = k == VZ_OC_EHB ? cfg->ehb
+                 : k == VZ_OC_ERET || k == VZ_OC_WAIT ? 1 : cfg->latency[k];
+        d->interval = t->c.interval[k];
+        d->flags = (uint8_t)(((in->flags & VZ_F_SERIAL) ? D_SERIAL : 0) |
+                             ((in->flags & VZ_F_CP0W) ? D_CP0W : 0) |
+                             ((in->flags & VZ_F_DS) ? D_DS : 0) |
+                             ((k == VZ_OC_BRANCH || k == VZ_OC_JUMP) && (in->flags & VZ_F_CTI)
+                                  ? D_CTI : 0) |
+                             (k == VZ_OC_EHB || k == VZ_OC_ERET || i == VZ_I_JALR_HB ? D_HAZ : 0) |
+                             (k == VZ_OC_TLB ? D_TLB : 0) | (k == VZ_OC_ERET ? D_ERET : 0) |
+                             (k == VZ_OC_WAIT ? D_WAIT : 0));
+        /* static prediction: the sign of a b21 or b16 offset; none: not taken */
+        const char *ops = in->operands ? in->operands : "";
+        d->static_bit = strstr(ops, "b21") ? 20 : strstr(ops, "b16") ? 15 : -1;
+    }
+    t->fetch_shift = t->c.l1i.size ? 0 : 5;
+    if (t->c.l1i.size)
+        while ((1u << t->fetch_shift) < t->c.l1i.line)
+            t->fetch_shift++;
+    t->after_issue = cfg->depth - 1 - cfg->issue_stage;
+    t->to_execute = cfg->execute_stage - cfg->issue_stage;
+    t->to_memory = cfg->memory_stage - cfg->issue_stage;
     int bad = 0;
     if (cfg->predictor != VZ_BP_STATIC)
         bad |= !(t->bht = malloc(cfg->bht_entries));
@@ -330,6 +386,10 @@ void vz_timing_reset(vz_timing *t)
     t->fetch_line_valid = 0;
     memset(&t->br, 0, sizeof t->br);
     t->exc_pending = t->eret_pending = 0;
+    memset(t->fe, 0, sizeof t->fe);
+    t->fe_ix = t->fetch_used = t->fe_n = 0;
+    t->fetch_break = t->fetch_break_after_slot = 0;
+    t->redirect = 0;
     if (t->bht)
         memset(t->bht, 1, t->c.bht_entries);   /* weakly not taken */
     t->ghr = 0;
@@ -389,9 +449,8 @@ static void predict(vz_timing *t, const vz_retire_info *ri, const vz_insn_info *
         b->pred_taken = 1;
     } else if (t->c.predictor == VZ_BP_STATIC) {
         /* backward taken, forward not taken, from the offset's sign */
-        int b21 = strstr(in->operands, "b21") != NULL;
-        int has_off = strstr(in->operands, "b16") || b21;
-        b->pred_taken = has_off && ((ri->word >> (b21 ? 20 : 15)) & 1);
+        const int bit = t->d[ri->id].static_bit;
+        b->pred_taken = bit >= 0 && ((ri->word >> bit) & 1);
     } else {
         uint64_t ix = ri->pc >> 2;
         if (t->c.predictor == VZ_BP_GSHARE)
@@ -465,13 +524,170 @@ static void front_at_least(vz_timing *t, uint64_t when, vz_stall_cause why)
     }
 }
 
-void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
+/* A redirect of the fetch (exception, ERET, host call): the front end refetches. */
+static void redirect_at_least(vz_timing *t, uint64_t when, vz_stall_cause why)
+{
+    front_at_least(t, when, why);
+    if (when > t->redirect)
+        t->redirect = when;
+    t->fetch_break = 1;
+}
+
+/* Stage entry times of the instruction that issues at `issue` (a view: nothing here
+ * feeds back into issue or commit). The in-order front end fetches up to
+ * issue_width instructions per cycle, each after the previous one (a new cycle after
+ * a taken control transfer or a redirect); `floor` is the issue cycle that redirects
+ * and the start of an I-cache/micro-TLB miss allow, `miss` the cycles the fetch
+ * waits for its line in stage 0. Each of the stages up to the issue stage holds
+ * issue_width instructions, so an instruction that waits at issue holds the ones
+ * behind it: the queue is bounded and every time is monotonic. Because issue >=
+ * floor + miss and issue >= the issue of the instruction issue_width before + 1,
+ * every entry time fits before issue (docs/timing.md). */
+static inline __attribute__((always_inline)) void
+fe_run(vz_timing *t, const unsigned S, const unsigned W)
+{
+    /* rows of the previous two instructions, in locals: with S and W constants the
+     * compiler keeps them in registers across the whole log */
+    uint64_t p1[VZ_TIMING_MAX_STAGES + 2], p2[VZ_TIMING_MAX_STAGES + 2];
+    for (unsigned k = 0; k <= S + 1; k++) {
+        p1[k] = t->fe[t->fe_ix][k];
+        p2[k] = t->fe[t->fe_ix ^ 1][k];
+    }
+    unsigned used = t->fetch_used;
+    for (unsigned j = 0; j < t->fe_n; j++) {
+        const fe_rec *r = &t->fe_log[j];
+        /* the instruction issue_width before this one */
+        const uint64_t *pw = W == 1 ? p1 : p2;
+        uint64_t n[VZ_TIMING_MAX_STAGES + 2];
+        uint64_t f = 0;
+        if (!r->first) {
+            f = p1[0];
+            if (r->brk || used >= W)
+                f++;
+        }
+        if (r->floor >= S && r->floor - S > f)
+            f = r->floor - S;
+        if (S && pw[1] > f)
+            f = pw[1];          /* stage 0 full until the one issue_width back leaves */
+        used = !r->first && f == p1[0] && !r->brk ? used + 1 : 1;
+        uint64_t e = f;
+        for (unsigned k = 1; k <= S; k++) {
+            uint64_t nx = e + 1 + (k == 1 ? r->miss : 0);
+            if (p1[k] > nx)
+                nx = p1[k];     /* in order */
+            if (pw[k + 1] > nx)
+                nx = pw[k + 1]; /* stage k holds issue_width instructions */
+            n[k - 1] = e;
+            e = nx;
+        }
+        n[S] = S ? e : r->issue;
+        n[S + 1] = r->issue + 1;
+        for (unsigned k = 0; k <= S + 1; k++) {
+            p2[k] = p1[k];
+            p1[k] = n[k];
+        }
+    }
+    for (unsigned k = 0; k <= S + 1; k++) {
+        t->fe[0][k] = p1[k];
+        t->fe[1][k] = p2[k];
+    }
+    t->fe_ix = 0;
+    t->fetch_used = used;
+    t->fe_n = 0;
+}
+
+/* Run the front end over the logged instructions (specialised for the common
+ * issue stages and widths). */
+static __attribute__((noinline)) void fe_flush(vz_timing *t)
+{
+    const unsigned S = t->c.issue_stage, W = t->c.issue_width;
+#define FE_CASE(s_)                      \
+    case s_:                             \
+        if (W == 1)                      \
+            fe_run(t, s_, 1);            \
+        else                             \
+            fe_run(t, s_, 2);            \
+        return;
+    switch (S) {
+    FE_CASE(0)
+    FE_CASE(1)
+    FE_CASE(2)
+    FE_CASE(3)
+    FE_CASE(4)
+    default:
+        fe_run(t, S, W);
+    }
+#undef FE_CASE
+}
+
+/* Log this instruction for the front end (run in batches by fe_flush, and by
+ * vz_timing_last before it answers). */
+static inline __attribute__((always_inline)) void
+front_end_times(vz_timing *t, int first, uint64_t issue, uint64_t floor, uint64_t miss)
+{
+    fe_rec *r = &t->fe_log[t->fe_n++];
+    r->issue = issue;
+    r->floor = floor;
+    r->miss = miss;
+    r->first = (uint8_t)first;
+    r->brk = (uint8_t)t->fetch_break;
+    t->fetch_break = 0;
+    if (t->fe_n == FE_LOG)
+        fe_flush(t);
+}
+
+/* Split a stall among the constraints beyond base: sorted by time (stable: ties go
+ * to the first passed), each is charged the cycles it adds beyond the earlier ones.
+ * Returns the cause of the first constraint that reached `when`. Only called when
+ * the instruction stalled. */
+enum {   /* the issue constraints, in the order they are passed */
+    C_FRONT, C_BRANCH, C_ITLB, C_ICACHE, C_RS, C_RT, C_RD, C_SERIAL, C_HAZARD, C_UNIT,
+    C_DTLB, C_COUNT
+};
+
+static __attribute__((noinline)) vz_stall_cause
+split_stall(vz_timing_stats *s, const uint64_t *v, const uint8_t *cz, unsigned n, uint64_t base,
+            uint64_t when)
+{
+    uint64_t ct[C_COUNT];
+    uint8_t cc[C_COUNT];
+    unsigned k = 0;
+    vz_stall_cause why = VZ_STALL_RAW;
+    int found = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (v[i] <= base)
+            continue;
+        if (!found && v[i] == when) {
+            why = (vz_stall_cause)cz[i];
+            found = 1;
+        }
+        unsigned j = k++;
+        for (; j > 0 && ct[j - 1] > v[i]; j--) {
+            ct[j] = ct[j - 1];
+            cc[j] = cc[j - 1];
+        }
+        ct[j] = v[i];
+        cc[j] = cz[i];
+    }
+    uint64_t at = base;
+    for (unsigned i = 0; i < k; i++)
+        if (ct[i] > at) {
+            s->stall[cc[i]] += ct[i] - at;
+            at = ct[i];
+        }
+    return why;
+}
+
+/* One retired instruction (or host call). Kept in one function the observer can
+ * inline: this is the cycle-level mode's inner loop (docs/timing.md, "Speed"). */
+static inline __attribute__((always_inline)) void retire(vz_timing *t,
+                                                         const vz_retire_info *ri)
 {
     const vz_timing_config *c = &t->c;
-    int mode = ri->guest ? 1 : 0;
+    const int mode = ri->guest ? 1 : 0;
     vz_timing_stats *s = &t->st[mode];
 
-    if (ri->exception == -2) {
+    if (__builtin_expect(ri->exception == -2, 0)) {
         /* a host call: the pipeline drains, then the host function runs */
         uint64_t h0 = t->any ? t->cur + 1 : c->issue_stage;
         if (t->all_done > h0)
@@ -479,78 +695,79 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
         if (t->front > h0)
             h0 = t->front;
         s->hostcalls++;
-        front_at_least(t, h0 + c->hostcall, VZ_STALL_HOSTCALL);
+        redirect_at_least(t, h0 + c->hostcall, VZ_STALL_HOSTCALL);
         t->closed = 1;
         return;
     }
 
-    const vz_insn_info *in = &vz_insn_table[ri->id < VZ_I_COUNT ? ri->id : 0];
-    const vz_op_class cls = in->cls;
+    const unsigned id = ri->id < VZ_I_COUNT ? ri->id : 0;
+    const idesc d = t->d[id];
+    const vz_op_class cls = (vz_op_class)d.cls;
     const int exc = ri->exception >= 0;
-    const int serial = !!(in->flags & VZ_F_SERIAL);
+    const int serial = d.flags & D_SERIAL;
 
     /* redirects decided by earlier instructions */
     uint64_t bpen = 0;
     if (ri->in_slot != 1) {
         if (t->br.valid)
             bpen = resolve(t, ri->pc);
-        if (t->exc_pending) {
+        if (__builtin_expect(t->exc_pending, 0)) {
             uint64_t e = t->exc_issue + c->exception_entry;
             if (t->exc_guest && !ri->guest)
                 e += c->guest_exit_extra;
-            front_at_least(t, e, VZ_STALL_EXCEPTION);
+            redirect_at_least(t, e, VZ_STALL_EXCEPTION);
             t->exc_pending = 0;
         }
-        if (t->eret_pending) {
-            front_at_least(t, t->eret_issue +
-                                  (ri->guest && !t->eret_guest ? c->eret_to_guest : c->eret),
-                           VZ_STALL_ERET);
+        if (__builtin_expect(t->eret_pending, 0)) {
+            redirect_at_least(t, t->eret_issue +
+                                     (ri->guest && !t->eret_guest ? c->eret_to_guest : c->eret),
+                              VZ_STALL_ERET);
             t->eret_pending = 0;
         }
     }
 
     /* earliest issue within the issue group */
     uint64_t base;
-    if (!t->any)
+    if (__builtin_expect(!t->any, 0))
         base = c->issue_stage;
     else if (t->closed || t->used >= c->issue_width || (serial && t->used))
         base = t->cur + 1;
     else
         base = t->cur;
 
-    /* every constraint beyond base is kept, so that the stall can be split among
-     * the causes in the order they were passed (ncons <= 12) */
+    /* every constraint, in the order they are passed (C_*): `when` is their
+     * maximum; only when it is beyond base are they collected to split the stall
+     * (split_stall). A constraint that does not apply stays 0. */
     uint64_t when = base;
-    vz_stall_cause why = VZ_STALL_RAW;
-    uint64_t cons_t[12];
-    uint8_t cons_c[12];
-    unsigned ncons = 0;
-#define AT_LEAST(x, cause)                     \
-    do {                                       \
-        uint64_t x_ = (x);                     \
-        if (x_ > base) {                       \
-            cons_t[ncons] = x_;                \
-            cons_c[ncons++] = (uint8_t)(cause); \
-        }                                      \
-        if (x_ > when) {                       \
-            when = x_;                         \
-            why = (cause);                     \
-        }                                      \
+    uint64_t cv[C_COUNT] = { 0 };
+#define AT_LEAST(slot, x)                  \
+    do {                                   \
+        uint64_t x_ = (x);                 \
+        cv[slot] = x_;                     \
+        when = x_ > when ? x_ : when;      \
     } while (0)
 
-    AT_LEAST(t->front, t->front_cause);
-    if (bpen)
-        AT_LEAST(base + bpen, VZ_STALL_BRANCH);
+    AT_LEAST(C_FRONT, t->front);
+    /* the fetch's floor for the stage times: redirects and mispredicts */
+    uint64_t fetch_floor = t->redirect;
+    if (bpen) {
+        AT_LEAST(C_BRANCH, base + bpen);
+        if (base + bpen > fetch_floor)
+            fetch_floor = base + bpen;
+    }
 
-    /* fetch: a new line goes through the micro-TLB and L1I (or is uncached) */
+    /* fetch: a new line goes through the micro-TLB and L1I (or is uncached). A fetch
+     * from the line of the previous (cached) fetch costs nothing: an uncached fetch
+     * never leaves a line behind, and no cached address shares a line with an
+     * uncached one. */
     uint64_t tcost = 0, icost = 0;
-    if (va_uncached(ri->pc)) {
-        icost = c->uncached_latency;
-        s->uncached++;
-        t->fetch_line_valid = 0;
-    } else {
-        uint64_t line = ri->pc >> (t->l1i.assoc ? t->l1i.shift : 5);
-        if (!t->fetch_line_valid || line != t->fetch_line) {
+    const uint64_t line = ri->pc >> t->fetch_shift;
+    if (__builtin_expect(!t->fetch_line_valid || line != t->fetch_line, 0)) {
+        if (va_uncached(ri->pc)) {
+            icost = c->uncached_latency;
+            s->uncached++;
+            t->fetch_line_valid = 0;
+        } else {
             t->fetch_line = line;
             t->fetch_line_valid = 1;
             if (!va_unmapped(ri->pc, ri->guest) && !utlb_access(&t->itlb, ri->pc, ri->guest)) {
@@ -564,51 +781,49 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
                 icost = beyond_l1(t, fetch_pa(ri->pc), s);
             }
         }
-    }
-    if (tcost || icost) {
-        uint64_t f0 = when;   /* after the front end's redirects */
-        if (tcost)
-            AT_LEAST(f0 + tcost, VZ_STALL_TLB);
-        if (icost)
-            AT_LEAST(f0 + tcost + icost, VZ_STALL_ICACHE);
+        if (tcost || icost) {
+            uint64_t f0 = when;   /* after the front end's redirects */
+            fetch_floor = f0;     /* the miss starts here */
+            if (tcost)
+                AT_LEAST(C_ITLB, f0 + tcost);
+            if (icost)
+                AT_LEAST(C_ICACHE, f0 + tcost + icost);
+        }
     }
 
-    /* scoreboard */
-    uint8_t m = exc ? 0 : t->src[ri->id < VZ_I_COUNT ? ri->id : 0];
-    if (m & 1) {
-        unsigned r = vz_f_rs(ri->word);
-        if (r) AT_LEAST(t->reg_ready[r], (vz_stall_cause)t->reg_cause[r]);
-    }
-    if (m & 2) {
-        unsigned r = vz_f_rt(ri->word);
-        if (r) AT_LEAST(t->reg_ready[r], (vz_stall_cause)t->reg_cause[r]);
-    }
-    if (m & 4) {
-        unsigned r = vz_f_rd(ri->word);
-        if (r) AT_LEAST(t->reg_ready[r], (vz_stall_cause)t->reg_cause[r]);
+    /* scoreboard ($0 is never written: reg_ready[0] stays 0) */
+    if (!exc && d.src) {
+        const uint32_t w = ri->word;
+        if (d.src & 1)
+            AT_LEAST(C_RS, t->reg_ready[vz_f_rs(w)]);
+        if (d.src & 2)
+            AT_LEAST(C_RT, t->reg_ready[vz_f_rt(w)]);
+        if (d.src & 4)
+            AT_LEAST(C_RD, t->reg_ready[vz_f_rd(w)]);
     }
     if (serial)
-        AT_LEAST(t->all_done, VZ_STALL_SERIAL);
-    if (cls == VZ_OC_EHB || cls == VZ_OC_ERET || ri->id == VZ_I_JALR_HB)
-        AT_LEAST(t->cp0w_ready, VZ_STALL_CP0_HAZARD);
+        AT_LEAST(C_SERIAL, t->all_done);
+    if (d.flags & D_HAZ)
+        AT_LEAST(C_HAZARD, t->cp0w_ready);
 
     /* structural: the unit instance that frees first */
-    unsigned u = t->unit_of[cls], k = 0;
+    const unsigned u = d.unit;
+    unsigned k = 0;
     for (unsigned i = 1; i < c->units[u]; i++)
         if (t->unit_free[u][i] < t->unit_free[u][k])
             k = i;
-    AT_LEAST(t->unit_free[u][k], VZ_STALL_UNIT);
+    AT_LEAST(C_UNIT, t->unit_free[u][k]);
 
     /* data side: micro-TLB before the access */
-    int is_load = ri->mem_size && !ri->mem_write;
+    const int is_load = ri->mem_size && !ri->mem_write;
     uint64_t mcost = 0;
     int uncached_data = 0;
     if (ri->mem_size && !exc) {
         if (!va_unmapped(ri->mem_addr, ri->guest) &&
             !utlb_access(&t->dtlb, ri->mem_addr, ri->guest)) {
             s->dtlb_misses++;
-            AT_LEAST(when + c->utlb_miss_penalty + (ri->guest ? c->guest_utlb_miss_extra : 0),
-                     VZ_STALL_TLB);
+            AT_LEAST(C_DTLB,
+                     when + c->utlb_miss_penalty + (ri->guest ? c->guest_utlb_miss_extra : 0));
         }
         if (va_uncached(ri->mem_addr)) {
             uncached_data = 1;
@@ -626,22 +841,22 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
 #undef AT_LEAST
 
     const uint64_t issue = when;
-    /* split the stall: sorted by time, each constraint is charged the cycles it adds
-     * beyond the earlier ones (ties: the first passed) */
-    for (unsigned i = 1; i < ncons; i++)
-        for (unsigned j = i; j > 0 && cons_t[j - 1] > cons_t[j]; j--) {
-            uint64_t tt = cons_t[j]; cons_t[j] = cons_t[j - 1]; cons_t[j - 1] = tt;
-            uint8_t cc = cons_c[j]; cons_c[j] = cons_c[j - 1]; cons_c[j - 1] = cc;
-        }
-    {
-        uint64_t at = base;
-        for (unsigned i = 0; i < ncons; i++)
-            if (cons_t[i] > at) {
-                s->stall[cons_c[i]] += cons_t[i] - at;
-                at = cons_t[i];
-            }
+    const int first = !t->any;
+    vz_stall_cause why = VZ_STALL_RAW;
+    if (issue > base) {
+        uint8_t cz[C_COUNT] = {
+            [C_FRONT] = (uint8_t)t->front_cause, [C_BRANCH] = VZ_STALL_BRANCH,
+            [C_ITLB] = VZ_STALL_TLB, [C_ICACHE] = VZ_STALL_ICACHE,
+            [C_SERIAL] = VZ_STALL_SERIAL, [C_HAZARD] = VZ_STALL_CP0_HAZARD,
+            [C_UNIT] = VZ_STALL_UNIT, [C_DTLB] = VZ_STALL_TLB,
+        };
+        const uint32_t w = ri->word;
+        cz[C_RS] = t->reg_cause[vz_f_rs(w)];
+        cz[C_RT] = t->reg_cause[vz_f_rt(w)];
+        cz[C_RD] = t->reg_cause[vz_f_rd(w)];
+        why = split_stall(s, cv, cz, C_COUNT, base, issue);
     }
-    if (!t->any || issue > t->cur) {
+    if (first || issue > t->cur) {
         t->cur = issue;
         t->used = 1;
         t->closed = 0;
@@ -649,9 +864,9 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
         t->used++;
     }
     t->any = 1;
-    t->unit_free[u][k] = issue + c->interval[cls];
+    t->unit_free[u][k] = issue + d.interval;
 
-    uint64_t complete = issue + t->lat[cls] + mcost;
+    const uint64_t complete = issue + d.lat + mcost;
     if (!exc && ri->gpr_written) {
         t->reg_ready[ri->gpr_written] = complete;
         t->reg_cause[ri->gpr_written] =
@@ -665,14 +880,17 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
     /* in-order commit at the last stage; a load miss or a long MUL/DIV does not hold
      * commit back (precise exceptions are known by then; the scoreboard holds the
      * consumers), so results still in flight at the end of a run are not counted */
-    uint64_t commit = issue + (c->depth - 1 - c->issue_stage);
+    const uint64_t commit = issue + t->after_issue;
     if (commit + 1 > t->commit_end) {
         s->cycles += commit + 1 - t->commit_end;
         t->commit_end = commit + 1;
     }
 
+    /* stage times, before this instruction's effects on the fetch of later ones */
+    front_end_times(t, first, issue, fetch_floor, tcost + icost);
+
     /* effects on later instructions */
-    if (exc) {
+    if (__builtin_expect(exc, 0)) {
         s->exceptions++;
         t->br.valid = 0;
         t->close_after_slot = 0;
@@ -681,57 +899,76 @@ void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
         t->exc_issue = issue;
         t->exc_guest = ri->guest;
         t->closed = 1;
+        t->fetch_break_after_slot = 0;
     } else {
         s->insns++;
-        if (ri->in_slot == 1 && t->close_after_slot) {
-            t->closed = 1;
-            t->close_after_slot = 0;
-        }
-        if (serial) {
-            front_at_least(t, complete, VZ_STALL_SERIAL);
-            t->closed = 1;
-        }
-        if (in->flags & VZ_F_CP0W) {
-            t->cp0w_ready = issue + c->cp0_write_to_use;
-            utlb_flush(&t->itlb);   /* an EntryHi/ASID write: conservatively */
-            utlb_flush(&t->dtlb);
-        }
-        if (cls == VZ_OC_TLB) {
-            utlb_flush(&t->itlb);
-            utlb_flush(&t->dtlb);
-        }
-        if ((cls == VZ_OC_BRANCH || cls == VZ_OC_JUMP) && (in->flags & VZ_F_CTI)) {
-            s->branches++;
-            predict(t, ri, in, issue, mode);
-            if (ri->taken) {
-                if (in->flags & VZ_F_DS)
-                    t->close_after_slot = 1;
-                else
-                    t->closed = 1;
+        if (ri->in_slot == 1) {
+            if (t->close_after_slot) {
+                t->closed = 1;
+                t->close_after_slot = 0;
             }
-        } else if (cls == VZ_OC_ERET) {
-            t->eret_pending = 1;
-            t->eret_issue = issue;
-            t->eret_guest = ri->guest;
-            t->closed = 1;
-        } else if (cls == VZ_OC_WAIT) {
-            front_at_least(t, issue + c->wait, VZ_STALL_WAIT);
-            t->closed = 1;
+            if (t->fetch_break_after_slot) {
+                t->fetch_break = 1;
+                t->fetch_break_after_slot = 0;
+            }
+        }
+        if (d.flags & (D_SERIAL | D_CP0W | D_TLB | D_CTI | D_ERET | D_WAIT)) {
+            if (serial) {
+                front_at_least(t, complete, VZ_STALL_SERIAL);
+                t->closed = 1;
+            }
+            if (d.flags & D_CP0W) {
+                t->cp0w_ready = issue + c->cp0_write_to_use;
+                utlb_flush(&t->itlb);   /* an EntryHi/ASID write: conservatively */
+                utlb_flush(&t->dtlb);
+            }
+            if (d.flags & D_TLB) {
+                utlb_flush(&t->itlb);
+                utlb_flush(&t->dtlb);
+            }
+            if (d.flags & D_CTI) {
+                s->branches++;
+                predict(t, ri, &vz_insn_table[id], issue, mode);
+                if (ri->taken) {
+                    if (d.flags & D_DS) {
+                        t->close_after_slot = 1;
+                        t->fetch_break_after_slot = 1;
+                    } else {
+                        t->closed = 1;
+                        t->fetch_break = 1;
+                    }
+                }
+            } else if (d.flags & D_ERET) {
+                t->eret_pending = 1;
+                t->eret_issue = issue;
+                t->eret_guest = ri->guest;
+                t->closed = 1;
+            } else if (d.flags & D_WAIT) {
+                front_at_least(t, issue + c->wait, VZ_STALL_WAIT);
+                t->closed = 1;
+            }
         }
     }
 
-    t->last.issue = issue;
-    t->last.fetch = issue >= c->issue_stage ? issue - c->issue_stage : 0;
-    t->last.complete = complete;
-    t->last.commit = commit;
-    t->last.stall_cause = why;
-    t->last.stall = issue - base;
+    vz_timing_insn *l = &t->last;   /* fetch and decode: vz_timing_last */
+    l->issue = issue;
+    l->execute = issue + t->to_execute;
+    l->memory = issue + t->to_memory;
+    l->complete = complete;
+    l->commit = commit;
+    l->stall_cause = why;
+    l->stall = issue - base;
+}
+
+void vz_timing_retire(vz_timing *t, const vz_retire_info *ri)
+{
+    retire(t, ri);
 }
 
 void vz_timing_observer(void *opaque, const vz_retire_info *ri)
 {
     vz_timing *t = opaque;
-    vz_timing_retire(t, ri);
+    retire(t, ri);
     if (t->next)
         t->next(t->next_opaque, ri);
 }
@@ -757,7 +994,19 @@ void vz_timing_reset_stats(vz_timing *t)
     memset(t->st, 0, sizeof t->st);
 }
 
-void vz_timing_last(const vz_timing *t, vz_timing_insn *out) { *out = t->last; }
+void vz_timing_last(const vz_timing *t, vz_timing_insn *out)
+{
+    /* the front end's log is a cache of work not done yet: running it does not
+     * change what the model answers */
+    vz_timing *m = (vz_timing *)t;
+    if (m->fe_n)
+        fe_flush(m);
+    *out = t->last;
+    if (t->any) {
+        out->fetch = t->fe[t->fe_ix][0];
+        out->decode = t->fe[t->fe_ix][t->c.decode_stage];
+    }
+}
 
 void vz_timing_stats_get(const vz_timing *t, int mode, vz_timing_stats *s)
 {

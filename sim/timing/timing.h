@@ -48,6 +48,9 @@ typedef struct vz_timing_config {
     char stages[VZ_TIMING_MAX_STAGES][16];
     unsigned issue_stage;           /* index of the issue stage in stages[] */
     unsigned issue_width;           /* 1 or 2 */
+    /* stages whose entry times vz_timing_last reports as decode, execute, memory:
+     * decode_stage <= issue_stage <= execute_stage <= memory_stage < depth */
+    unsigned decode_stage, execute_stage, memory_stage;
     /* [units] */
     unsigned units[VZ_UNIT_COUNT];  /* instances of each unit, 1..VZ_TIMING_MAX_UNITS */
     /* [latency] / [interval] per op class (ERET, EHB, WAIT come from [privileged]) */
@@ -117,9 +120,14 @@ typedef struct vz_timing_stats {
     uint64_t branches, mispredicts, btb_misses;
 } vz_timing_stats;
 
-/* Cycle times of the last retired instruction (for pipeline views). */
+/* Cycle times of the last retired instruction (for pipeline views): the cycle it
+ * enters each stage (fetch = stage 0, decode/execute/memory = the config's
+ * decode_stage/execute_stage/memory_stage, commit = the last stage), except issue =
+ * the cycle it leaves the issue stage (it may wait there) and complete = the cycle
+ * its result is ready for a consumer. fetch <= decode <= issue <= execute <=
+ * memory <= commit; each is monotonic over the retire stream (docs/timing.md). */
 typedef struct vz_timing_insn {
-    uint64_t fetch, issue, complete, commit;
+    uint64_t fetch, decode, issue, execute, memory, complete, commit;
     vz_stall_cause stall_cause;
     uint64_t stall;             /* cycles it waited beyond its earliest issue */
 } vz_timing_insn;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "sim/timing/timing.h"
 #include "tests/core/machine.h"
@@ -764,6 +765,214 @@ TEST(TimingObserver, ChainsAnotherObserver)
     vz_timing_insn last;
     vz_timing_last(x.t, &last);
     EXPECT_EQ(last.commit + 1, vz_timing_cycles(x.t));
+}
+
+
+// ---------------------------------------------------------------- stage times
+
+// The stage entry times of every retired instruction (vz_timing_last after each
+// retire, collected by a chained observer).
+struct StageLog {
+    vz_timing *t;
+    std::vector<vz_timing_insn> v;
+    static void observe(void *o, const vz_retire_info *)
+    {
+        auto *l = (StageLog *)o;
+        vz_timing_insn x;
+        vz_timing_last(l->t, &x);
+        l->v.push_back(x);
+    }
+};
+
+struct Stages {
+    uint64_t fetch, decode, issue, execute, memory, commit;
+};
+
+void expect_stages(const std::vector<vz_timing_insn> &got, const std::vector<Stages> &want,
+                   const char *what)
+{
+    ASSERT_EQ(got.size(), want.size()) << what;
+    for (size_t i = 0; i < want.size(); i++) {
+        const vz_timing_insn &g = got[i];
+        const Stages &w = want[i];
+        EXPECT_EQ(g.fetch, w.fetch) << what << " insn " << i;
+        EXPECT_EQ(g.decode, w.decode) << what << " insn " << i;
+        EXPECT_EQ(g.issue, w.issue) << what << " insn " << i;
+        EXPECT_EQ(g.execute, w.execute) << what << " insn " << i;
+        EXPECT_EQ(g.memory, w.memory) << what << " insn " << i;
+        EXPECT_EQ(g.commit, w.commit) << what << " insn " << i;
+    }
+}
+
+std::vector<vz_timing_insn> stage_run(const vz_timing_config &c, const std::string &src,
+                                      size_t n, uint64_t *cycles = nullptr)
+{
+    Timed x(c);
+    StageLog log{ x.t, {} };
+    vz_timing_chain(x.t, StageLog::observe, &log);
+    vz_cpu_set_gpr(x.m.cpu, 4, kData);
+    vz_cpu_set_gpr(x.m.cpu, 5, 1);
+    x.code(src);
+    x.run(n);
+    if (cycles)
+        *cycles = vz_timing_cycles(x.t);
+    return log.v;
+}
+
+const char *kLoadUseSrc = "lw $2, 0($4)\naddu $3, $2, $2\naddiu $5, $5, 1\naddiu $6, $6, 1\n";
+
+// classic5: IF ID EX MEM WB, issue stage ID (S = 1), decode = ID, execute = EX,
+// memory = MEM, single issue; cold code in kseg0 (one 32-byte line: L1I miss, no L2:
+// memory.latency 20), the load misses L1D (load latency 2 + 20).
+TEST(TimingStages, Classic5LoadUseCold)
+{
+    NEED_AS();
+    uint64_t cyc;
+    auto v = stage_run(load_cfg("classic5.ini"), kLoadUseSrc, 4, &cyc);
+    expect_stages(v, {
+        // lw: fetched at 0, waits 20 in IF for its line: ID at 1 + 20 = 21 = issue;
+        // EX 22, MEM 23, WB 24; its result is ready at 21 + 2 + 20 = 43
+        { 0, 21, 21, 22, 23, 24 },
+        // addu: IF is free when lw enters ID (21); ID at 22; waits in ID for $2 (43)
+        { 21, 22, 43, 44, 45, 46 },
+        // addiu: fetched when addu leaves IF (22); ID is full until addu issues (43):
+        // enters ID at 44, issues at once
+        { 22, 44, 44, 45, 46, 47 },
+        // addiu: IF free at 44 (the previous one entered ID)
+        { 44, 45, 45, 46, 47, 48 },
+    }, "classic5");
+    EXPECT_EQ(cyc, 49u);   // last commit (WB entry) 48, + 1
+}
+
+// i6400: IF IT ID IS RF EX MEM WB CM, issue stage IS (S = 3), decode ID (2), execute
+// EX (5), memory MEM (6), commit CM = issue + 5; dual issue. Cold: L1I and L2 miss
+// 12 + 100 = 112; the load misses L1D and L2: ready at issue + 3 + 112.
+TEST(TimingStages, I6400LoadUseCold)
+{
+    NEED_AS();
+    uint64_t cyc;
+    auto v = stage_run(load_cfg("i6400.ini"), kLoadUseSrc, 4, &cyc);
+    expect_stages(v, {
+        // lw: fetch 0, IT at 1 + 112, ID 114, IS 115 = issue (the first issue cycle
+        // 3 + 112); EX 117, MEM 118, CM 120; ready at 115 + 115 = 230
+        { 0, 114, 115, 117, 118, 120 },
+        // addu: fetched with lw (2 per cycle), moves with it; waits in IS for $2
+        { 0, 114, 230, 232, 233, 235 },
+        // addiu: the next fetch cycle (1), but IF is full until lw leaves it (113);
+        // IT 114, ID 115, IS 116 (lw left IS); pairs with addu at 230
+        { 113, 115, 230, 232, 233, 235 },
+        // addiu: fetched with the previous one (113), ID 115; IS is full (addu and
+        // the previous addiu) until addu leaves it: 231 = its issue (group full)
+        { 113, 115, 231, 233, 234, 236 },
+    }, "i6400");
+    EXPECT_EQ(cyc, 237u);
+}
+
+const char *kRedirectSrc = "bnez $5, 1f\nnop\nnop\nnop\n1: addiu $6, $6, 1\n";
+
+// A forward branch that is taken ($5 = 1): mispredicted by classic5's static rule
+// (forward not taken) and by i6400's gshare (counters start weakly not taken). The
+// target is fetched only when the mispredict is known: issue floor - S.
+TEST(TimingStages, MispredictRedirectsTheFetch)
+{
+    NEED_AS();
+    uint64_t cyc;
+    auto v = stage_run(load_cfg("classic5.ini"), kRedirectSrc, 3, &cyc);
+    expect_stages(v, {
+        { 0, 21, 21, 22, 23, 24 },    // bnez: cold line, as above
+        { 21, 22, 22, 23, 24, 25 },   // delay slot
+        // target: earliest issue 23 + mispredict_penalty 2 = 25, fetched at 25 - 1
+        { 24, 25, 25, 26, 27, 28 },
+    }, "classic5");
+    EXPECT_EQ(cyc, 29u);
+    v = stage_run(load_cfg("i6400.ini"), kRedirectSrc, 3, &cyc);
+    expect_stages(v, {
+        { 0, 114, 115, 117, 118, 120 },   // bnez: cold line
+        { 0, 114, 115, 117, 118, 120 },   // delay slot pairs with it
+        // target: earliest issue 116 (the group closes after the slot) + 8 = 124,
+        // fetched at 124 - 3 = 121, IT 122, ID 123, IS 124
+        { 121, 123, 124, 126, 127, 129 },
+    }, "i6400");
+    EXPECT_EQ(cyc, 130u);
+}
+
+// Over a longer mixed run (loads, misses, MUL/DIV, mispredicts, an exception and
+// its handler) the stage times keep their order and are monotonic, and the front
+// end never delivers an instruction later than it issues.
+TEST(TimingStages, OrderedAndMonotonic)
+{
+    NEED_AS();
+    std::string src = "li $5, 60\nli $4, 0xffffffff80100000\n"
+                      "1: lw $2, 0($4)\nmul $3, $2, $5\naddu $6, $6, $3\nsw $6, 8($4)\n"
+                      "daddiu $4, $4, 72\nandi $7, $5, 3\nbeqzc $7, 2f\ndiv $8, $6, $5\n"
+                      "2: addiu $5, $5, -1\nbnez $5, 1b\nnop\nsyscall\n3: bc 3b\n";
+    for (const char *cfg : { "i6400.ini", "classic5.ini" }) {
+        vz_timing_config c = load_cfg(cfg);
+        Timed x(c);
+        x.m.handler("nop\nnop\n");
+        StageLog log{ x.t, {} };
+        vz_timing_chain(x.t, StageLog::observe, &log);
+        x.code(src);
+        x.run(800);
+        ASSERT_EQ(log.v.size(), 800u);
+        const unsigned S = c.issue_stage;
+        for (size_t i = 0; i < log.v.size(); i++) {
+            const vz_timing_insn &g = log.v[i];
+            EXPECT_LE(g.fetch + c.decode_stage, g.decode) << cfg << " " << i;
+            EXPECT_LE(g.decode + (S - c.decode_stage), g.issue) << cfg << " " << i;
+            EXPECT_EQ(g.execute, g.issue + (c.execute_stage - S)) << cfg << " " << i;
+            EXPECT_EQ(g.memory, g.issue + (c.memory_stage - S)) << cfg << " " << i;
+            EXPECT_EQ(g.commit, g.issue + (c.depth - 1 - S)) << cfg << " " << i;
+            EXPECT_LE(g.issue, g.complete) << cfg << " " << i;
+            if (i) {
+                const vz_timing_insn &p = log.v[i - 1];
+                EXPECT_LE(p.fetch, g.fetch) << cfg << " " << i;
+                EXPECT_LE(p.decode, g.decode) << cfg << " " << i;
+                EXPECT_LE(p.issue, g.issue) << cfg << " " << i;
+                EXPECT_LE(p.commit, g.commit) << cfg << " " << i;
+            }
+            if (i >= c.issue_width) {   // at most issue_width per cycle in each stage
+                EXPECT_LT(log.v[i - c.issue_width].decode, g.decode) << cfg << " " << i;
+            }
+        }
+        EXPECT_EQ(log.v.back().commit + 1, vz_timing_cycles(x.t)) << cfg;
+        EXPECT_GT(x.stats().exceptions, 0u) << cfg;
+        EXPECT_GT(x.stats().mispredicts, 0u) << cfg;
+    }
+}
+
+TEST(TimingConfig, StageKeys)
+{
+    // defaults by name (ID, EX, MEM), else by position around the issue stage
+    vz_timing_config a = load_cfg("i6400.ini");
+    EXPECT_EQ(a.decode_stage, 2u);
+    EXPECT_EQ(a.execute_stage, 5u);
+    EXPECT_EQ(a.memory_stage, 6u);
+    std::string path = testing::TempDir() + "stages.ini";
+    std::ofstream(path) << "[core]\nstages = F1, F2, DEC, ISS, X1, X2\nissue_stage = ISS\n";
+    vz_timing_config c;
+    vz_timing_config_default(&c);
+    char err[300];
+    ASSERT_EQ(vz_timing_config_load(path.c_str(), &c, err, sizeof err), 0) << err;
+    EXPECT_EQ(c.decode_stage, 1u);    // no ID: the stage after fetch
+    EXPECT_EQ(c.execute_stage, 4u);   // no EX: the stage after issue
+    EXPECT_EQ(c.memory_stage, 5u);    // no MEM: the stage after execute
+    std::ofstream(path) << "[core]\nstages = F1, F2, DEC, ISS, X1, X2\nissue_stage = ISS\n"
+                           "decode_stage = DEC\nexecute_stage = X2\n";
+    ASSERT_EQ(vz_timing_config_load(path.c_str(), &c, err, sizeof err), 0) << err;
+    EXPECT_EQ(c.decode_stage, 2u);
+    EXPECT_EQ(c.execute_stage, 5u);
+    EXPECT_EQ(c.memory_stage, 5u);    // the last stage at most
+    EXPECT_EQ(load_error("[core]\ndecode_stage = XX\n"),
+              ":2: decode_stage 'XX' is not one of the stages (set stages first)");
+    EXPECT_EQ(load_error("[core]\nstages = IF, ID, EX, MEM, WB\nissue_stage = ID\n"
+                         "execute_stage = IF\n"),
+              ":4: execute_stage = IF: need decode_stage <= issue_stage <= execute_stage <= "
+              "memory_stage (stages ID, ID, IF, MEM) (write issue_stage before it)");
+    EXPECT_EQ(load_error("[core]\nstages = IF, ID, EX, MEM, WB\nissue_stage = ID\n"
+                         "memory_stage = MEM\nexecute_stage = WB\n"),
+              ":5: execute_stage = WB: need decode_stage <= issue_stage <= execute_stage <= "
+              "memory_stage (stages ID, ID, WB, MEM) (write issue_stage before it)");
 }
 
 

@@ -1,0 +1,85 @@
+#!/bin/sh
+# bench/trace.sh [BUILD_DIR] - the cost of trace databases (docs/traces.md), a
+# benchmark, not a test (host speed is never asserted in tests). Use a Release build
+# with the guests (cmake -DCMAKE_BUILD_TYPE=Release -DVZSIM_GUESTS=ON; targets vzsim,
+# vzguests, guests_extra).
+#
+# 1. Exit and event tracing overhead on the scenario suite (cycle-level, i6400):
+#    CPU time (user + sys) of `vzsim scenarios` with and without --trace, summed over
+#    RUNS runs, best of REPEAT. The suite is small (~230 k instructions, ~1100 exits,
+#    ~6000 events), so the database's fixed cost (create, schema, indexes, one commit
+#    per scenario) weighs; a long guest that exits every ~150 instructions
+#    (--max-exits EXITS) shows the per-exit cost alone.
+# 2. Per-instruction trace throughput: `vzsim run --trace-insns all` on a bare-metal
+#    benchmark, functional and cycle-level; instructions per CPU second end to end,
+#    and the storage rate = instructions / (CPU time with the trace - without).
+# CPU time rather than wall time: the machine is shared.
+set -eu
+BUILD=${1:-build}
+RUNS=${RUNS:-20}
+REPEAT=${REPEAT:-3}
+EXITS=${EXITS:-200000}
+INSNS=${INSNS:-30000000}
+V=$BUILD/tools/vzsim
+CONFIG=$(dirname "$0")/../configs/i6400.ini
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+cpu() {  # "WALL CPU": best wall and best CPU seconds of REPEAT x (RUNS x "$@")
+  bw=""
+  bc=""
+  r=0
+  while [ $r -lt "$REPEAT" ]; do
+    /usr/bin/time -f "%e %U %S" -o "$T/time" sh -c 'n=$1; shift; i=0
+      while [ $i -lt "$n" ]; do "$@" >/dev/null 2>&1 || true; i=$((i + 1)); done' sh "$@"
+    w=$(awk '{print $1}' "$T/time")
+    c=$(awk '{print $2 + $3}' "$T/time")
+    if [ -z "$bw" ] || [ "$(awk "BEGIN{print ($w < $bw)}")" = 1 ]; then bw=$w; fi
+    if [ -z "$bc" ] || [ "$(awk "BEGIN{print ($c < $bc)}")" = 1 ]; then bc=$c; fi
+    r=$((r + 1))
+  done
+  echo "$bw $bc"
+}
+cmp() {  # "WALL CPU" "WALL CPU" -> the two overheads
+  echo "$1 $2" | awk '{printf "wall %.2fs -> %.2fs (%+.1f%%), CPU %.2fs -> %.2fs (%+.1f%%)",
+    $1, $3, 100 * ($3 - $1) / $1, $2, $4, 100 * ($4 - $2) / $2}'
+}
+
+# a guest that makes NOP hypercalls for ever (addiu v0,zero,0; hypcall; b .-8; nop)
+python3 - "$T/loop.elf" <<'PY'
+import struct, sys
+code = struct.pack('<4I', 0x24020000, 0x42000028, 0x1000fffd, 0)
+va = 0xffffffff80010000
+eh = struct.pack('<16sHHIQQQIHHHHHH', b'\x7fELF\x02\x01\x01' + bytes(9), 2, 8, 1, va, 64, 0,
+                 0, 64, 56, 1, 0, 0, 0)
+ph = struct.pack('<IIQQQQQQ', 1, 5, 120, va, va, len(code), len(code), 4)
+open(sys.argv[1], 'wb').write(eh + ph + code)
+PY
+
+echo "== exit and event tracing (cycle-level, configs/i6400.ini)"
+a=$(cpu "$RUNS" "$V" scenarios)
+b=$(cpu "$RUNS" "$V" scenarios --trace "$T/s.db")
+echo "scenario suite x$RUNS, plain -> --trace: $(cmp "$a" "$b")"
+ev=$(sqlite3 "$T/s.db" "SELECT (SELECT COUNT(*) FROM exits) || ' exits, ' || (SELECT COUNT(*) FROM events) || ' events'")
+echo "  (one run: $ev)"
+a=$(cpu 1 "$V" guest --timing "$CONFIG" --max-exits "$EXITS" "$T/loop.elf")
+b=$(cpu 1 "$V" guest --timing "$CONFIG" --max-exits "$EXITS" --trace "$T/g.db" "$T/loop.elf")
+echo "looping guest, $EXITS exits, plain -> --trace: $(cmp "$a" "$b")"
+
+echo "== per-instruction trace ($INSNS instructions of bench_alu)"
+P=$BUILD/guests/bench_alu.elf
+for mode in functional timing; do
+  opt=""
+  [ $mode = timing ] && opt="--timing $CONFIG"
+  # shellcheck disable=SC2086
+  a=$(cpu 1 "$V" run $opt --max-insns "$INSNS" --trace "$T/n.db" "$P")
+  # shellcheck disable=SC2086
+  b=$(cpu 1 "$V" run $opt --max-insns "$INSNS" --trace "$T/i.db" --trace-insns all "$P")
+  n=$(sqlite3 "$T/i.db" "SELECT SUM(count) FROM insn_chunks")
+  mb=$(du -m "$T/i.db" | cut -f1)
+  echo "$a $b" | awk -v n="$n" -v m=$mode -v mb="$mb" '{
+    printf "%-10s %d insns (%d MB): events only %.2fs wall %.2fs CPU, every instruction" \
+           " %.2fs wall %.2fs CPU: %.1f M insns/s end to end (wall), storage %.1f M insns/s" \
+           " (wall) %.1f M insns/s (CPU)\n", m, n, mb, $1, $2, $3, $4, n / $3 / 1e6,
+           n / ($3 - $1) / 1e6, n / ($4 - $2) / 1e6}'
+done
