@@ -32,17 +32,20 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: vzsim run [--max-insns N (default 1e10, 0: none)] [--trace FILE|-] [--ram MiB]\n"
+            "usage: vzsim run [--max-insns N (default 1e10, 0: none)] [--trace FILE.db|FILE|-]\n"
+            "                 [--trace-insns all|window:FROM-TO|around:N] [--ram MiB]\n"
             "                 [--stats] [--tlb-entries N (1..64, default 64; QEMU's I6400: 16)]\n"
             "                 [--timing CONFIG.ini (cycle-level mode)]\n"
             "                 PROG.elf [ARGS...]\n"
             "       vzsim disasm [--numeric] [--no-aliases] [--numeric-cp0] [--vma ADDR] FILE.bin\n"
             "       vzsim sweep [--start WORD] [--count N] [--stride S]\n"
             "       vzsim config [FILE.ini]\n"
-            "       vzsim guest [--max-insns N] [--max-exits N] PROG.elf\n"
-            "       vzsim scenarios [--config FILE.ini | --functional] [--trace FILE.db] [NAME ...]\n"
+            "       vzsim guest [--max-insns N] [--max-exits N] [--timing CONFIG.ini]\n"
+            "                 [--trace FILE.db [--trace-insns SPEC]] PROG.elf\n"
+            "       vzsim scenarios [--config FILE.ini | --functional]\n"
+            "                 [--trace FILE.db [--trace-insns SPEC]] [NAME ...]\n"
             "       vzsim entry --listing\n"
-            "       vzsim compare BASELINE NEW [--tolerance PCT]   (trace DBs or CSV reports)\n"
+            "       vzsim compare BASELINE NEW [--tolerance PCT]   (trace DBs, CSV or JSON reports)\n"
             "       vzsim report [--format text|csv|json] DB\n"
             "       vzsim export DB --kanata FILE [--window FROM:TO | --exit SEQ [--around N]]\n"
             "                       [--scenario NAME] | --perfetto FILE\n"
@@ -86,14 +89,11 @@ static void trace_retire(void *opaque, const vz_retire_info *ri)
     fputc('\n', t->f);
 }
 
-static volatile sig_atomic_t g_interrupted;
-static vz_cpu *volatile g_cpu;
-static void on_signal(int sig)
+/* --trace FILE: a database when FILE ends in .db (docs/traces.md), else text */
+static int is_db_path(const char *p)
 {
-    (void)sig;
-    g_interrupted = 1;
-    if (g_cpu)
-        vz_cpu_request_stop(g_cpu);
+    size_t n = strlen(p);
+    return n > 3 && !strcmp(p + n - 3, ".db");
 }
 
 static int cmd_run(int argc, char **argv)
@@ -105,6 +105,7 @@ static int cmd_run(int argc, char **argv)
         {"stats", no_argument, 0, 's'},
         {"timing", required_argument, 0, 'C'},
         {"tlb-entries", required_argument, 0, 'T'},
+        {"trace-insns", required_argument, 0, 'I'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -113,6 +114,7 @@ static int cmd_run(int argc, char **argv)
     const char *timing_path = NULL;
     uint64_t tlb_entries = 64;
     const char *trace_path = NULL;
+    vz_insn_opts io = {0};
     int stats = 0;
     int opt;
     optind = 1;
@@ -142,6 +144,13 @@ static int cmd_run(int argc, char **argv)
                 return 2;
             }
             break;
+        case 'I':
+            if (vz_cli_parse_trace_insns(optarg, &io) != 0) {
+                fprintf(stderr, "vzsim run: --trace-insns: expected all, window:FROM-TO or"
+                                " around:N, got '%s'\n", optarg);
+                return 2;
+            }
+            break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -151,7 +160,12 @@ static int cmd_run(int argc, char **argv)
         return 2;
     }
     const char *prog = argv[optind];
-    if (trace_path && !limit_given) {
+    const int db = trace_path && is_db_path(trace_path);
+    if (io.mode && !db) {
+        fprintf(stderr, "vzsim run: --trace-insns needs --trace FILE.db\n");
+        return 2;
+    }
+    if (trace_path && !db && !limit_given) {
         /* a text trace grows by ~60 bytes per instruction: keep an unbounded
          * program from filling the disk unless the user asked for more */
         max_insns = 10000000;
@@ -191,7 +205,7 @@ static int cmd_run(int argc, char **argv)
 
     struct tracer tr;
     memset(&tr, 0, sizeof tr);
-    if (trace_path) {
+    if (trace_path && !db) {
         tr.f = strcmp(trace_path, "-") == 0 ? stderr : fopen(trace_path, "w");
         if (!tr.f) {
             fprintf(stderr, "vzsim run: cannot open trace file '%s': %s\n", trace_path,
@@ -203,10 +217,10 @@ static int cmd_run(int argc, char **argv)
         vz_cpu_set_retire_observer(cpu, trace_retire, &tr);
     }
     vz_timing *timing = NULL;
+    static vz_timing_config tcfg;
     if (timing_path) {
         /* cycle-level mode: the timing model observes every executed instruction
          * (a text trace, if any, is chained after it) */
-        static vz_timing_config tcfg;
         if (vz_timing_config_load(timing_path, &tcfg, err, sizeof err) != 0 ||
             !(timing = vz_timing_create(&tcfg))) {
             fprintf(stderr, "vzsim run: %s\n", timing ? err : (err[0] ? err : "out of memory"));
@@ -217,14 +231,35 @@ static int cmd_run(int argc, char **argv)
             return 2;
         }
         vz_timing_attach(timing, cpu);
-        if (trace_path)
+        if (tr.f)
             vz_timing_chain(timing, trace_retire, &tr);
     }
-    g_cpu = cpu;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    /* the trace database: events and (--trace-insns) instructions */
+    vz_trace *trace = NULL;
+    exit_timer *timer = NULL;
+    if (db) {
+        char extra[512], ins[64];
+        vz_cli_insn_opts_print(ins, sizeof ins, &io);
+        snprintf(extra, sizeof extra, "[run]\nmax_insns = %" PRIu64 "\nram_mib = %" PRIu64
+                 "\ntlb_entries = %" PRIu64 "\ntrace_insns = %s\n", max_insns, ram_mib,
+                 tlb_entries, ins);
+        trace = vz_cli_trace_create(trace_path, "run", timing ? &tcfg : NULL, timing_path, prog,
+                                    argc, argv, extra, err, sizeof err);
+        if (!trace || !(timer = vz_exit_timer_create(trace, NULL, &io))) {
+            fprintf(stderr, "vzsim run: %s\n", trace ? "out of memory" : err);
+            vz_trace_close(trace);
+            vz_timing_destroy(timing);
+            vz_cpu_destroy(cpu);
+            vz_mem_destroy(mem);
+            return 2;
+        }
+        vz_exit_timer_attach(timer, cpu, timing, NULL);
+    }
+    vz_cli_signal_cpu(cpu);
+    vz_cli_signals_install();
 
-    vz_stop why = vz_cpu_run(cpu, max_insns);
+    vz_stop why = vz_cli_signal() ? VZ_STOP_HALT : vz_cpu_run(cpu, max_insns);
+    vz_cli_signal_cpu(NULL);
     int rc;
     fflush(stdout);
     switch (why) {
@@ -239,7 +274,7 @@ static int cmd_run(int argc, char **argv)
     case VZ_STOP_HALT:
         fprintf(stderr, "vzsim: interrupted at pc 0x%016" PRIx64 " after %" PRIu64 " instructions\n",
                 vz_cpu_get_pc(cpu), vz_cpu_insns(cpu));
-        rc = 130;
+        rc = vz_cli_signal() ? 128 + vz_cli_signal() : 130;
         break;
     default:
         fprintf(stderr, "vzsim: program stopped: %s\n", vz_cpu_stop_message(cpu));
@@ -248,6 +283,28 @@ static int cmd_run(int argc, char **argv)
     }
     if (stats)
         fprintf(stderr, "vzsim: %" PRIu64 " instructions\n", vz_cpu_insns(cpu));
+    if (trace) {
+        const char *end = vz_cli_signal_name();
+        if (!end)
+            end = why == VZ_STOP_EXIT ? "complete" : why == VZ_STOP_LIMIT ? "insn-limit"
+                                                                           : "guest-error";
+        int bad = vz_exit_timer_failed(timer);
+        bad |= vz_trace_add_stat(trace, NULL, "insns", (double)vz_cpu_insns(cpu), "all");
+        bad |= vz_trace_add_stat(trace, NULL, "insns", (double)vz_exit_timer_insns(timer, 0),
+                                 "root");
+        bad |= vz_trace_add_stat(trace, NULL, "insns", (double)vz_exit_timer_insns(timer, 1),
+                                 "guest");
+        if (timing)
+            bad |= vz_trace_add_stat(trace, NULL, "cycles", (double)vz_timing_cycles(timing),
+                                     "all");
+        if (why == VZ_STOP_EXIT)
+            bad |= vz_trace_add_stat(trace, NULL, "exit_status", vz_cpu_exit_code(cpu), "all");
+        vz_exit_timer_destroy(timer);
+        if (vz_trace_end(trace, end) != 0 || bad) {
+            fprintf(stderr, "vzsim run: %s: cannot write the trace\n", trace_path);
+            rc = 2;
+        }
+    }
     if (timing) {
         if (stats)
             vz_timing_stats_print(stderr, timing);
@@ -255,7 +312,6 @@ static int cmd_run(int argc, char **argv)
             fprintf(stderr, "vzsim: %" PRIu64 " cycles\n", vz_timing_cycles(timing));
         vz_timing_destroy(timing);
     }
-    g_cpu = NULL;
     if (tr.f && tr.f != stderr)
         fclose(tr.f);
     vz_cpu_destroy(cpu);

@@ -14,6 +14,7 @@
 const char vz_trace_schema_sql[] =
     "CREATE TABLE runs (\n"
     "  id            INTEGER PRIMARY KEY,\n"
+    "  kind          TEXT NOT NULL CHECK (kind IN ('scenarios', 'run', 'guest')),\n"
     "  config_name   TEXT,\n"
     "  config_file   TEXT,\n"
     "  config_text   TEXT,\n"
@@ -22,25 +23,43 @@ const char vz_trace_schema_sql[] =
     "  vzsim_version TEXT NOT NULL,\n"
     "  started_at    TEXT NOT NULL,\n"
     "  finished_at   TEXT,\n"
-    "  status        TEXT NOT NULL CHECK (status IN ('interrupted', 'complete'))\n"
+    "  status        TEXT NOT NULL CHECK (status IN ('interrupted', 'complete')),\n"
+    "  end_reason    TEXT\n"
     ");\n"
     "CREATE TABLE exits (\n"
-    "  run_id            INTEGER NOT NULL REFERENCES runs(id),\n"
-    "  seq               INTEGER NOT NULL,\n"
-    "  scenario          TEXT,\n"
-    "  reason            TEXT NOT NULL,\n"
-    "  exccode           INTEGER,\n"
-    "  gexccode          INTEGER,\n"
-    "  guest_pc          INTEGER,\n"
-    "  start_cycle       INTEGER,\n"
-    "  exit_path_cycles  INTEGER,\n"
-    "  handler_cycles    INTEGER,\n"
-    "  reentry_cycles    INTEGER,\n"
-    "  total_cycles      INTEGER,\n"
-    "  exit_path_insns   INTEGER,\n"
-    "  handler_insns     INTEGER,\n"
-    "  reentry_insns     INTEGER,\n"
-    "  total_insns       INTEGER\n"
+    "  run_id             INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  seq                INTEGER NOT NULL,\n"
+    "  scenario           TEXT,\n"
+    "  reason             TEXT NOT NULL,\n"
+    "  exccode            INTEGER,\n"
+    "  gexccode           INTEGER,\n"
+    "  guest_pc           INTEGER,\n"
+    "  start_cycle        INTEGER,\n"
+    "  to_vector_cycles   INTEGER,\n"
+    "  to_handler_cycles  INTEGER,\n"
+    "  handler_cycles     INTEGER,\n"
+    "  to_eret_cycles     INTEGER,\n"
+    "  eret_cycles        INTEGER,\n"
+    "  total_cycles       INTEGER,\n"
+    "  to_vector_insns    INTEGER,\n"
+    "  to_handler_insns   INTEGER,\n"
+    "  handler_insns      INTEGER,\n"
+    "  to_eret_insns      INTEGER,\n"
+    "  eret_insns         INTEGER,\n"
+    "  total_insns        INTEGER\n"
+    ");\n"
+    "CREATE TABLE events (\n"
+    "  run_id   INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  seq      INTEGER NOT NULL,\n"
+    "  scenario TEXT,\n"
+    "  cycle    INTEGER,\n"
+    "  insn     INTEGER NOT NULL,\n"
+    "  kind     TEXT NOT NULL,\n"
+    "  mode     TEXT NOT NULL CHECK (mode IN ('root', 'guest')),\n"
+    "  pc       INTEGER,\n"
+    "  exccode  INTEGER,\n"
+    "  gexccode INTEGER,\n"
+    "  detail   TEXT\n"
     ");\n"
     "CREATE TABLE statistics (\n"
     "  run_id   INTEGER NOT NULL REFERENCES runs(id),\n"
@@ -48,18 +67,44 @@ const char vz_trace_schema_sql[] =
     "  name     TEXT NOT NULL,\n"
     "  value    NUMERIC,\n"
     "  mode     TEXT NOT NULL CHECK (mode IN ('root', 'guest', 'all'))\n"
+    ");\n"
+    "CREATE TABLE insn_chunks (\n"
+    "  run_id      INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  scenario    TEXT,\n"
+    "  first_seq   INTEGER NOT NULL,\n"
+    "  last_seq    INTEGER NOT NULL,\n"
+    "  first_fetch INTEGER NOT NULL,\n"
+    "  last_fetch  INTEGER NOT NULL,\n"
+    "  count       INTEGER NOT NULL,\n"
+    "  data        BLOB NOT NULL\n"
     ");\n";
 
 const char vz_trace_index_sql[] =
     "CREATE INDEX IF NOT EXISTS exits_by_reason ON exits(run_id, scenario, reason);\n"
-    "CREATE INDEX IF NOT EXISTS statistics_by_name ON statistics(run_id, scenario, name);\n";
+    "CREATE INDEX IF NOT EXISTS events_by_kind ON events(run_id, scenario, kind);\n"
+    "CREATE INDEX IF NOT EXISTS statistics_by_name ON statistics(run_id, scenario, name);\n"
+    "CREATE INDEX IF NOT EXISTS insn_chunks_by_fetch ON insn_chunks(run_id, first_fetch);\n";
+
+const char *const vz_trace_component_names[VZ_TRACE_NCOMP] = {
+    "to_vector", "to_handler", "handler", "to_eret", "eret", "total",
+};
+
+/* commit the per-instruction trace at least every this many bytes */
+#define INSN_COMMIT_BYTES (32u << 20)
 
 struct vz_trace {
     sqlite3 *db;
-    sqlite3_stmt *ins_exit, *ins_stat;
+    sqlite3_stmt *ins_exit, *ins_stat, *ins_event, *ins_chunk;
     int64_t run_id;
-    uint64_t seq;
+    uint64_t seq, event_seq;
     uint64_t pending;            /* rows since the last commit */
+    uint64_t pending_bytes;      /* per-instruction trace bytes since the last commit */
+    /* the chunk being filled */
+    unsigned char *chunk;
+    unsigned nrec;
+    char *chunk_scenario;
+    uint64_t first_seq, last_seq, min_fetch, max_fetch;
+    int failed;
 };
 
 static void set_err(char *err, size_t n, const char *what, sqlite3 *db)
@@ -89,6 +134,84 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_null(s, i);
 }
 
+/* ---- the record layout of insn_chunks.data (docs/traces.md) ---- */
+
+enum {
+    R_PC = 0, R_FETCH = 8, R_WORD = 16, R_SEQ = 20, R_FLAGS = 24, R_EXC = 25, R_DECODE = 28,
+    R_ISSUE = 32, R_EXECUTE = 36, R_MEMORY = 40, R_COMMIT = 44,
+};
+
+static void put_le(unsigned char *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+/* The view insns: the records decoded in SQL (slow: for small traces and ad-hoc
+ * queries; vz_trace_read_insns is the fast reader). Bytes come from hex(). */
+static size_t sql_le(char *out, size_t n, int off, int len)
+{
+    size_t k = 0;
+    k += (size_t)snprintf(out, n, "(");
+    for (int b = 0; b < len; b++)
+        k += (size_t)snprintf(out + k, k < n ? n - k : 0,
+                              "%s(((instr('0123456789ABCDEF', substr(x, %d, 1)) - 1) * 16 +"
+                              " instr('0123456789ABCDEF', substr(x, %d, 1)) - 1) << %d)",
+                              b ? " | " : "", 2 * (off + b) + 1, 2 * (off + b) + 2, 8 * b);
+    k += (size_t)snprintf(out + k, k < n ? n - k : 0, ")");
+    return k;
+}
+
+static void view_sql(char *out, size_t n)
+{
+    size_t k = 0;
+#define ADD(...) (k += (size_t)snprintf(out + k, k < n ? n - k : 0, __VA_ARGS__))
+#define LE(off, len) (k += sql_le(out + k, k < n ? n - k : 0, off, len))
+    ADD("CREATE VIEW insns AS WITH RECURSIVE r(run_id, scenario, first_seq, data, count, i) AS"
+        " (SELECT run_id, scenario, first_seq, data, count, 0 FROM insn_chunks"
+        " UNION ALL SELECT run_id, scenario, first_seq, data, count, i + 1 FROM r"
+        " WHERE i + 1 < count),"
+        " h AS (SELECT run_id, scenario, first_seq, hex(substr(data, i * %d + 1, %d)) AS x"
+        " FROM r) SELECT run_id, scenario, first_seq + ",
+        VZ_TRACE_INSN_RECORD_SIZE, VZ_TRACE_INSN_RECORD_SIZE);
+    LE(R_SEQ, 4);
+    ADD(" AS seq, ");
+    LE(R_PC, 8);
+    ADD(" AS pc, ");
+    LE(R_WORD, 4);
+    ADD(" AS word, ");
+    LE(R_FLAGS, 1);
+    ADD(" & 1 AS guest, CASE WHEN ");
+    LE(R_EXC, 1);
+    ADD(" = 255 THEN -1 ELSE ");
+    LE(R_EXC, 1);
+    ADD(" END AS exccode, ");
+    LE(R_FETCH, 8);
+    ADD(" AS fetch");
+    static const struct { const char *name; int off; } f[] = {
+        {"decode", R_DECODE}, {"issue", R_ISSUE}, {"execute", R_EXECUTE},
+        {"memory", R_MEMORY}, {"commit", R_COMMIT},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        ADD(", ");
+        LE(R_FETCH, 8);
+        ADD(" + ");
+        LE(f[i].off, 4);
+        ADD(" AS \"%s\"", f[i].name);
+    }
+    ADD(" FROM h;\n");
+#undef LE
+#undef ADD
+}
+
 vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *err, size_t errlen)
 {
     char journal[4096];
@@ -98,9 +221,15 @@ vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *e
         return NULL;
     }
     vz_trace *t = calloc(1, sizeof *t);
-    if (!t) {
+    if (!t || !(t->chunk = malloc((size_t)VZ_TRACE_CHUNK_RECORDS * VZ_TRACE_INSN_RECORD_SIZE))) {
         set_err(err, errlen, path, NULL);
+        free(t);
         return NULL;
+    }
+    char *sql = malloc(65536);
+    if (!sql) {
+        set_err(err, errlen, path, NULL);
+        goto fail;
     }
     if (sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                         SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
@@ -108,34 +237,40 @@ vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *e
         goto fail;
     }
     /* rollback journal: the .db file alone is always valid; synchronous OFF only
-     * risks the tail on an OS crash, not on a killed process */
-    char sql[8192];
-    snprintf(sql, sizeof sql,
-             "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF;"
-             "BEGIN; %s PRAGMA user_version = %d; COMMIT;",
-             vz_trace_schema_sql, VZ_TRACE_SCHEMA_VERSION);
+     * risks the tail on an OS crash, not on a killed process. Big pages: the
+     * per-instruction trace is large BLOBs. */
+    int k = snprintf(sql, 65536,
+                     "PRAGMA page_size = 65536; PRAGMA journal_mode = DELETE;"
+                     " PRAGMA synchronous = OFF; BEGIN; %s", vz_trace_schema_sql);
+    view_sql(sql + k, 65536 - (size_t)k - 64);
+    k += (int)strlen(sql + k);
+    snprintf(sql + k, 65536 - (size_t)k, "PRAGMA user_version = %d; COMMIT;",
+             VZ_TRACE_SCHEMA_VERSION);
     if (exec(t->db, sql) != 0) {
         set_err(err, errlen, "creating the schema", t->db);
         goto fail;
     }
+    free(sql);
+    sql = NULL;
     sqlite3_stmt *s = NULL;
     char started[32];
     now_iso(started, sizeof started);
     if (sqlite3_prepare_v2(t->db,
-                           "INSERT INTO runs (config_name, config_file, config_text, program,"
+                           "INSERT INTO runs (kind, config_name, config_file, config_text, program,"
                            " command, vzsim_version, started_at, status)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, 'interrupted')",
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'interrupted')",
                            -1, &s, NULL) != SQLITE_OK) {
         set_err(err, errlen, "preparing the run row", t->db);
         goto fail;
     }
-    bind_text(s, 1, ri ? ri->config_name : NULL);
-    bind_text(s, 2, ri ? ri->config_file : NULL);
-    bind_text(s, 3, ri ? ri->config_text : NULL);
-    bind_text(s, 4, ri ? ri->program : NULL);
-    bind_text(s, 5, ri ? ri->command : NULL);
-    bind_text(s, 6, ri && ri->vzsim_version ? ri->vzsim_version : "unknown");
-    bind_text(s, 7, started);
+    bind_text(s, 1, ri && ri->kind ? ri->kind : "run");
+    bind_text(s, 2, ri ? ri->config_name : NULL);
+    bind_text(s, 3, ri ? ri->config_file : NULL);
+    bind_text(s, 4, ri ? ri->config_text : NULL);
+    bind_text(s, 5, ri ? ri->program : NULL);
+    bind_text(s, 6, ri ? ri->command : NULL);
+    bind_text(s, 7, ri && ri->vzsim_version ? ri->vzsim_version : "unknown");
+    bind_text(s, 8, started);
     int rc = sqlite3_step(s);
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) {
@@ -145,27 +280,60 @@ vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *e
     t->run_id = sqlite3_last_insert_rowid(t->db);
     if (sqlite3_prepare_v2(t->db,
                            "INSERT INTO exits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                           " ?, ?)", -1, &t->ins_exit, NULL) != SQLITE_OK ||
+                           " ?, ?, ?, ?, ?, ?)", -1, &t->ins_exit, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(t->db, "INSERT INTO statistics VALUES (?, ?, ?, ?, ?)", -1,
                            &t->ins_stat, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(t->db, "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           -1, &t->ins_event, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(t->db, "INSERT INTO insn_chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           -1, &t->ins_chunk, NULL) != SQLITE_OK ||
         exec(t->db, "BEGIN") != 0) {
         set_err(err, errlen, "preparing the inserts", t->db);
         goto fail;
     }
     return t;
 fail:
+    free(sql);
     sqlite3_finalize(t->ins_exit);
     sqlite3_finalize(t->ins_stat);
+    sqlite3_finalize(t->ins_event);
+    sqlite3_finalize(t->ins_chunk);
     sqlite3_close(t->db);
+    free(t->chunk);
     free(t);
     return NULL;
 }
 
 int64_t vz_trace_run_id(const vz_trace *t) { return t->run_id; }
 
+static int flush_chunk(vz_trace *t)
+{
+    if (!t->nrec)
+        return 0;
+    sqlite3_stmt *s = t->ins_chunk;
+    sqlite3_bind_int64(s, 1, t->run_id);
+    bind_text(s, 2, t->chunk_scenario);
+    sqlite3_bind_int64(s, 3, (int64_t)t->first_seq);
+    sqlite3_bind_int64(s, 4, (int64_t)t->last_seq);
+    sqlite3_bind_int64(s, 5, (int64_t)t->min_fetch);
+    sqlite3_bind_int64(s, 6, (int64_t)t->max_fetch);
+    sqlite3_bind_int64(s, 7, t->nrec);
+    size_t bytes = (size_t)t->nrec * VZ_TRACE_INSN_RECORD_SIZE;
+    sqlite3_bind_blob(s, 8, t->chunk, (int)bytes, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    t->nrec = 0;
+    t->pending_bytes += bytes;
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int vz_trace_checkpoint(vz_trace *t)
 {
+    if (flush_chunk(t) != 0)
+        return -1;
     t->pending = 0;
+    t->pending_bytes = 0;
     return exec(t->db, "COMMIT; BEGIN");
 }
 
@@ -193,22 +361,89 @@ int vz_trace_add_exit(vz_trace *t, const vz_trace_exit *e)
         sqlite3_bind_int(s, 6, e->gexccode);
     if (e->pc_known)
         sqlite3_bind_int64(s, 7, (int64_t)e->guest_pc);
-    if (e->has_cycles && e->start_known)
+    if (e->has_cycles && (e->known & (1u << VZ_TRACE_TO_VECTOR)))
         sqlite3_bind_int64(s, 8, (int64_t)e->start_cycle);
+    const unsigned all = (1u << VZ_TRACE_TOTAL) - 1;
     for (int unit = 0; unit < 2; unit++) {
         if (!(unit ? e->has_insns : e->has_cycles))
             continue;
         const uint64_t *v = unit ? e->insns : e->cycles;
-        int base = unit ? 13 : 9;
-        for (int k = 0; k < 4; k++) {
-            if ((k == 0 || k == 3) && !e->start_known)
-                continue;
-            if ((k == 2 || k == 3) && !e->reentry_known)
+        int base = unit ? 15 : 9;
+        uint64_t total = 0;
+        for (int k = 0; k < VZ_TRACE_TOTAL; k++) {
+            if (!(e->known & (1u << k)))
                 continue;
             sqlite3_bind_int64(s, base + k, (int64_t)v[k]);
+            total += v[k];
         }
+        if ((e->known & all) == all)
+            sqlite3_bind_int64(s, base + VZ_TRACE_TOTAL, (int64_t)total);
     }
     return row_done(t, s);
+}
+
+int vz_trace_add_event(vz_trace *t, const vz_trace_event *e)
+{
+    sqlite3_stmt *s = t->ins_event;
+    sqlite3_bind_int64(s, 1, t->run_id);
+    sqlite3_bind_int64(s, 2, (int64_t)t->event_seq++);
+    bind_text(s, 3, e->scenario);
+    if (e->has_cycle)
+        sqlite3_bind_int64(s, 4, (int64_t)e->cycle);
+    sqlite3_bind_int64(s, 5, (int64_t)e->insn);
+    sqlite3_bind_text(s, 6, e->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, e->guest ? "guest" : "root", -1, SQLITE_STATIC);
+    if (e->pc_known)
+        sqlite3_bind_int64(s, 8, (int64_t)e->pc);
+    if (e->exccode >= 0)
+        sqlite3_bind_int(s, 9, e->exccode);
+    if (e->gexccode >= 0)
+        sqlite3_bind_int(s, 10, e->gexccode);
+    bind_text(s, 11, e->detail);
+    return row_done(t, s);
+}
+
+int vz_trace_add_insn(vz_trace *t, const vz_trace_insn_rec *r)
+{
+    int same = r->scenario == t->chunk_scenario ||
+               (r->scenario && t->chunk_scenario && !strcmp(r->scenario, t->chunk_scenario));
+    if (t->nrec && (!same || r->seq < t->first_seq || r->seq - t->first_seq > UINT32_MAX ||
+                    t->nrec == VZ_TRACE_CHUNK_RECORDS)) {
+        if (flush_chunk(t) != 0)
+            return -1;
+        if (t->pending_bytes >= INSN_COMMIT_BYTES && vz_trace_checkpoint(t) != 0)
+            return -1;
+    }
+    if (!same) {
+        free(t->chunk_scenario);
+        t->chunk_scenario = r->scenario ? strdup(r->scenario) : NULL;
+        if (r->scenario && !t->chunk_scenario)
+            return -1;
+    }
+    const uint64_t st[5] = {r->decode, r->issue, r->execute, r->memory, r->commit};
+    for (int i = 0; i < 5; i++)
+        if (st[i] < r->fetch || st[i] - r->fetch > UINT32_MAX)
+            return -1;
+    if (!t->nrec) {
+        t->first_seq = r->seq;
+        t->min_fetch = t->max_fetch = r->fetch;
+    }
+    unsigned char *p = t->chunk + (size_t)t->nrec++ * VZ_TRACE_INSN_RECORD_SIZE;
+    put_le(p + R_PC, r->pc, 8);
+    put_le(p + R_FETCH, r->fetch, 8);
+    put_le(p + R_WORD, r->word, 4);
+    put_le(p + R_SEQ, r->seq - t->first_seq, 4);
+    p[R_FLAGS] = r->guest ? 1 : 0;
+    p[R_EXC] = (unsigned char)(r->exccode < 0 ? 255 : r->exccode);
+    p[R_EXC + 1] = p[R_EXC + 2] = 0;
+    for (int i = 0; i < 5; i++)
+        put_le(p + R_DECODE + 4 * i, st[i] - r->fetch, 4);
+    t->last_seq = r->seq;
+    if (r->fetch < t->min_fetch)
+        t->min_fetch = r->fetch;
+    if (r->fetch > t->max_fetch)
+        t->max_fetch = r->fetch;
+    return 0;
 }
 
 int vz_trace_add_stat(vz_trace *t, const char *scenario, const char *name, double value,
@@ -226,33 +461,153 @@ int vz_trace_add_stat(vz_trace *t, const char *scenario, const char *name, doubl
     return row_done(t, s);
 }
 
-static int end(vz_trace *t, int complete)
+int vz_trace_end(vz_trace *t, const char *end_reason)
 {
-    int rc = 0;
+    int rc = flush_chunk(t);
     sqlite3_finalize(t->ins_exit);
     sqlite3_finalize(t->ins_stat);
+    sqlite3_finalize(t->ins_event);
+    sqlite3_finalize(t->ins_chunk);
     if (exec(t->db, "COMMIT") != 0 || exec(t->db, vz_trace_index_sql) != 0)
         rc = -1;
-    if (complete && rc == 0) {
-        char sql[256], fin[32];
-        now_iso(fin, sizeof fin);
-        snprintf(sql, sizeof sql,
-                 "UPDATE runs SET status = 'complete', finished_at = '%s' WHERE id = %" PRId64,
-                 fin, t->run_id);
-        rc = exec(t->db, sql);
+    sqlite3_stmt *s = NULL;
+    char fin[32];
+    now_iso(fin, sizeof fin);
+    if (sqlite3_prepare_v2(t->db, "UPDATE runs SET status = ?, end_reason = ?, finished_at = ?"
+                                  " WHERE id = ?", -1, &s, NULL) != SQLITE_OK) {
+        rc = -1;
+    } else {
+        int complete = rc == 0 && end_reason && !strcmp(end_reason, "complete");
+        bind_text(s, 1, complete ? "complete" : "interrupted");
+        bind_text(s, 2, end_reason ? end_reason : "error");
+        bind_text(s, 3, fin);
+        sqlite3_bind_int64(s, 4, t->run_id);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = -1;
     }
+    sqlite3_finalize(s);
     if (sqlite3_close(t->db) != SQLITE_OK)
         rc = -1;
+    free(t->chunk_scenario);
+    free(t->chunk);
     free(t);
     return rc;
 }
 
-int vz_trace_finish(vz_trace *t) { return end(t, 1); }
+int vz_trace_finish(vz_trace *t) { return vz_trace_end(t, "complete"); }
 
 void vz_trace_close(vz_trace *t)
 {
     if (t)
-        end(t, 0);
+        vz_trace_end(t, "error");
+}
+
+/* ---------------- reader ---------------- */
+
+/* Open a database for reading: read-write (never create) when allowed, since the
+ * first reader of a killed run's database rolls back its hot journal, which a
+ * read-only connection cannot; check the schema version. */
+static sqlite3 *open_db(const char *path, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    if (access(path, F_OK) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        db = NULL;
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+            set_err(err, errlen, path, db);
+            sqlite3_close(db);
+            return NULL;
+        }
+    }
+    sqlite3_stmt *uv = NULL;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &uv, NULL) != SQLITE_OK ||
+        sqlite3_step(uv) != SQLITE_ROW) {
+        set_err(err, errlen, path, db);
+        sqlite3_finalize(uv);
+        sqlite3_close(db);
+        return NULL;
+    }
+    int version = sqlite3_column_int(uv, 0);
+    sqlite3_finalize(uv);
+    if (version != VZ_TRACE_SCHEMA_VERSION) {
+        snprintf(err, errlen, "%s: schema version %d, this vzsim reads %d", path, version,
+                 VZ_TRACE_SCHEMA_VERSION);
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+int vz_trace_read_insns(const char *path, int64_t run_id, const char *scenario,
+                        uint64_t from_cycle, uint64_t to_cycle,
+                        vz_trace_insn_fn fn, void *opaque, char *err, size_t errlen)
+{
+    sqlite3 *db = open_db(path, err, errlen);
+    if (!db)
+        return -1;
+    sqlite3_stmt *s = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT scenario, first_seq, count, data FROM insn_chunks"
+                           " WHERE (?1 = 0 OR run_id = ?1) AND (?2 IS NULL OR scenario = ?2)"
+                           " AND last_fetch >= ?3 AND first_fetch <= ?4 ORDER BY rowid",
+                           -1, &s, NULL) != SQLITE_OK) {
+        set_err(err, errlen, path, db);
+        goto done;
+    }
+    sqlite3_bind_int64(s, 1, run_id);
+    bind_text(s, 2, scenario);
+    /* fetch cycles are stored as signed 64-bit integers: clamp the range */
+    sqlite3_bind_int64(s, 3, from_cycle > INT64_MAX ? INT64_MAX : (int64_t)from_cycle);
+    sqlite3_bind_int64(s, 4, to_cycle > INT64_MAX ? INT64_MAX : (int64_t)to_cycle);
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *sc = (const char *)sqlite3_column_text(s, 0);
+        uint64_t first = (uint64_t)sqlite3_column_int64(s, 1);
+        int64_t n = sqlite3_column_int64(s, 2);
+        const unsigned char *d = sqlite3_column_blob(s, 3);
+        int bytes = sqlite3_column_bytes(s, 3);
+        if (n < 0 || (int64_t)bytes != n * VZ_TRACE_INSN_RECORD_SIZE) {
+            snprintf(err, errlen, "%s: insn_chunks row of %" PRId64 " records has %d bytes",
+                     path, n, bytes);
+            goto done;
+        }
+        for (int64_t i = 0; i < n; i++) {
+            const unsigned char *p = d + i * VZ_TRACE_INSN_RECORD_SIZE;
+            vz_trace_insn_rec r;
+            r.scenario = sc;
+            r.seq = first + get_le(p + R_SEQ, 4);
+            r.pc = get_le(p + R_PC, 8);
+            r.word = (uint32_t)get_le(p + R_WORD, 4);
+            r.guest = p[R_FLAGS] & 1;
+            r.exccode = p[R_EXC] == 255 ? -1 : p[R_EXC];
+            r.fetch = get_le(p + R_FETCH, 8);
+            r.decode = r.fetch + get_le(p + R_DECODE, 4);
+            r.issue = r.fetch + get_le(p + R_ISSUE, 4);
+            r.execute = r.fetch + get_le(p + R_EXECUTE, 4);
+            r.memory = r.fetch + get_le(p + R_MEMORY, 4);
+            r.commit = r.fetch + get_le(p + R_COMMIT, 4);
+            if (r.fetch < from_cycle || r.fetch > to_cycle)
+                continue;
+            if (fn(opaque, &r)) {
+                rc = 0;
+                goto done;
+            }
+        }
+    }
+    if (step != SQLITE_DONE) {
+        set_err(err, errlen, path, db);
+        goto done;
+    }
+    rc = 0;
+done:
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return rc;
 }
 
 /* ---------------- report ---------------- */
@@ -267,7 +622,7 @@ uint64_t vz_trace_percentile(const uint64_t *sorted, size_t n, unsigned p)
     return sorted[rank - 1];
 }
 
-static const char *const components[4] = {"exit_path", "handler", "reentry", "total"};
+#define components vz_trace_component_names
 static const char *const units[2] = {"cycles", "insns"};
 static const char *const unit_names[2] = {"cycles", "instructions"};
 
@@ -372,38 +727,15 @@ int vz_trace_report(const char *path, const char *format, FILE *out, char *err, 
         snprintf(err, errlen, "unknown format '%s' (text, csv, json)", format);
         return -1;
     }
-    sqlite3 *db = NULL;
-    /* read-write (never create) when allowed: the first reader of a killed run's
-     * database rolls back its hot journal, which a read-only connection cannot */
-    if (access(path, F_OK) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    sqlite3 *db = open_db(path, err, errlen);
+    if (!db)
         return -1;
-    }
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        sqlite3_close(db);
-        db = NULL;
-        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-            set_err(err, errlen, path, db);
-            sqlite3_close(db);
-            return -1;
-        }
-    }
-    sqlite3_stmt *runs = NULL, *groups = NULL, *uv = NULL;
+    sqlite3_stmt *runs = NULL, *groups = NULL;
     int rc = -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &uv, NULL) != SQLITE_OK ||
-        sqlite3_step(uv) != SQLITE_ROW) {
-        set_err(err, errlen, path, db);
-        goto done;
-    }
-    int version = sqlite3_column_int(uv, 0);
-    if (version != VZ_TRACE_SCHEMA_VERSION) {
-        snprintf(err, errlen, "%s: schema version %d, this vzsim reads %d", path, version,
-                 VZ_TRACE_SCHEMA_VERSION);
-        goto done;
-    }
+    const int version = VZ_TRACE_SCHEMA_VERSION;
     if (sqlite3_prepare_v2(db,
                            "SELECT id, status, config_name, config_file, program, vzsim_version,"
-                           " started_at FROM runs ORDER BY id", -1, &runs, NULL) != SQLITE_OK ||
+                           " started_at, kind, end_reason FROM runs ORDER BY id", -1, &runs, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "SELECT scenario, reason, COUNT(*) FROM exits WHERE run_id = ?"
                            " GROUP BY scenario, reason ORDER BY MIN(seq)", -1, &groups,
@@ -418,21 +750,23 @@ int vz_trace_report(const char *path, const char *format, FILE *out, char *err, 
     int nrun = 0, step;
     while ((step = sqlite3_step(runs)) == SQLITE_ROW) {
         int64_t run = sqlite3_column_int64(runs, 0);
-        const char *hdr[6];
-        for (int i = 0; i < 6; i++)
+        const char *hdr[8];
+        for (int i = 0; i < 8; i++)
             hdr[i] = (const char *)sqlite3_column_text(runs, i + 1);
         if (fmt == 0)
-            fprintf(out, "%srun %" PRId64 " (%s): config %s%s%s%s, program %s, vzsim %s, started %s\n"
-                    "%-10s %-10s %-12s %-9s %7s %7s %7s %7s %7s %7s\n",
-                    nrun ? "\n" : "", run, hdr[0], hdr[1] ? hdr[1] : "-",
+            fprintf(out, "%srun %" PRId64 " (%s, %s, end %s): config %s%s%s%s, program %s,"
+                    " vzsim %s, started %s\n%-10s %-10s %-12s %-10s %7s %7s %7s %7s %7s %7s\n",
+                    nrun ? "\n" : "", run, hdr[6], hdr[0], hdr[7] ? hdr[7] : "-",
+                    hdr[1] ? hdr[1] : "-",
                     hdr[2] ? " (" : "", hdr[2] ? hdr[2] : "", hdr[2] ? ")" : "",
                     hdr[3] ? hdr[3] : "-", hdr[4], hdr[5], "scenario", "reason", "unit",
                     "component", "count", "min", "median", "p90", "p99", "max");
         if (fmt == 2) {
-            static const char *const keys[6] = {"status", "config_name", "config_file",
-                                                 "program", "vzsim_version", "started_at"};
+            static const char *const keys[8] = {"status", "config_name", "config_file",
+                                                 "program", "vzsim_version", "started_at",
+                                                 "kind", "end_reason"};
             fprintf(out, "%s\n {\"id\": %" PRId64, nrun ? "," : "", run);
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < 8; i++) {
                 fprintf(out, ", \"%s\": ", keys[i]);
                 json_str(out, hdr[i]);
             }
@@ -453,7 +787,7 @@ int vz_trace_report(const char *path, const char *format, FILE *out, char *err, 
             }
             for (int u = 0; u < 2; u++) {
                 int nshown = 0;
-                for (int k = 0; k < 4; k++) {
+                for (int k = 0; k < VZ_TRACE_NCOMP; k++) {
                     char col[64];
                     snprintf(col, sizeof col, "%s_%s", components[k], units[u]);
                     stats6 st;
@@ -466,7 +800,7 @@ int vz_trace_report(const char *path, const char *format, FILE *out, char *err, 
                     if (!st.count)
                         continue;
                     if (fmt == 0)
-                        fprintf(out, "%-10s %-10s %-12s %-9s %7zu %7" PRIu64 " %7" PRIu64
+                        fprintf(out, "%-10s %-10s %-12s %-10s %7zu %7" PRIu64 " %7" PRIu64
                                 " %7" PRIu64 " %7" PRIu64 " %7" PRIu64 "\n",
                                 scenario ? scenario : "-", reason, unit_names[u],
                                 components[k], st.count, st.min, st.median, st.p90, st.p99,
@@ -515,7 +849,6 @@ int vz_trace_report(const char *path, const char *format, FILE *out, char *err, 
         fprintf(out, "\n]}\n");
     rc = 0;
 done:
-    sqlite3_finalize(uv);
     sqlite3_finalize(runs);
     sqlite3_finalize(groups);
     sqlite3_close(db);

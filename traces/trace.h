@@ -1,12 +1,13 @@
 /*
- * traces/trace.h - the trace database writer and reader (docs/traces.md).
+ * traces/trace.h - the trace database writer and reader (docs/traces.md, schema
+ * version 2: /work/coord/TRACE-SPEC.md is the contract with the exports).
  *
  * One SQLite file per run of vzsim. The writer keeps one big transaction open,
  * inserts through prepared statements and commits every VZ_TRACE_COMMIT_ROWS rows
  * (and at vz_trace_checkpoint), so a killed run leaves a valid database with every
  * row up to the last commit. The run row is written 'interrupted' and committed at
- * once; only vz_trace_finish marks it 'complete'. The core does not link SQLite:
- * the commands feed this writer from their retire observers.
+ * once; only vz_trace_end(t, "complete") marks it 'complete'. The core does not link
+ * SQLite: the commands feed this writer from their retire observers.
  */
 #ifndef VZSIM_TRACES_TRACE_H
 #define VZSIM_TRACES_TRACE_H
@@ -19,29 +20,43 @@
 extern "C" {
 #endif
 
-#define VZ_TRACE_SCHEMA_VERSION 1      /* PRAGMA user_version of the files we write */
+#define VZ_TRACE_SCHEMA_VERSION 2      /* PRAGMA user_version of the files we write */
 #define VZ_TRACE_COMMIT_ROWS 65536     /* rows between periodic commits */
+
+/* The per-instruction trace is stored as fixed-size little-endian records packed
+ * into BLOBs of up to VZ_TRACE_CHUNK_RECORDS (table insn_chunks, docs/traces.md). */
+#define VZ_TRACE_INSN_RECORD_SIZE 48
+#define VZ_TRACE_CHUNK_RECORDS 4096
 
 /* The schema (CREATE statements, no indexes), as documented in docs/traces.md. */
 extern const char vz_trace_schema_sql[];
-/* The indexes, created by vz_trace_finish / vz_trace_close after loading. */
+/* The indexes, created by vz_trace_end / vz_trace_close after loading. */
 extern const char vz_trace_index_sql[];
 
 typedef struct vz_trace vz_trace;
 
 typedef struct vz_trace_run_info {
+    const char *kind;          /* "scenarios", "run" or "guest" */
     const char *config_name;   /* effective config's name ("i6400", "functional") */
     const char *config_file;   /* path of the config file, NULL if none */
-    const char *config_text;   /* the effective config as vzsim config prints it */
+    const char *config_text;   /* the effective config as vzsim config prints it, plus
+                                  the command's own settings (see the commands) */
     const char *program;       /* scenario names or program path */
     const char *command;       /* the command line */
     const char *vzsim_version;
 } vz_trace_run_info;
 
-/* One exit. Components are per unit; has_cycles / has_insns say which units are
- * known, and the *_known flags say whether the re-entry (and so the total) was
- * measured (not for the exit that ends the run) and whether the exiting guest
- * instruction was seen. */
+/* Exit components, in the order of the exits table's columns. */
+enum {
+    VZ_TRACE_TO_VECTOR, VZ_TRACE_TO_HANDLER, VZ_TRACE_HANDLER, VZ_TRACE_TO_ERET,
+    VZ_TRACE_ERET, VZ_TRACE_TOTAL, VZ_TRACE_NCOMP
+};
+/* Their column stems: "to_vector", ..., "total". */
+extern const char *const vz_trace_component_names[VZ_TRACE_NCOMP];
+
+/* One exit. has_cycles / has_insns say which units are measured (cycles: only with
+ * the timing model); bit k of known says that component k was seen (the total is
+ * written only when all five are known). */
 typedef struct vz_trace_exit {
     const char *scenario;      /* NULL for a program run */
     const char *reason;        /* vz_exit_reason_name, or "none" */
@@ -49,29 +64,69 @@ typedef struct vz_trace_exit {
     int gexccode;              /* GuestCtl0.GExcCode, -1 when not a GE exit */
     int pc_known;
     uint64_t guest_pc;
-    int start_known;           /* exiting instruction seen: exit_path known */
-    int reentry_known;         /* first guest instruction after re-entry completed */
     int has_cycles, has_insns;
-    uint64_t start_cycle;      /* cycle before the exiting instruction */
-    uint64_t cycles[4];        /* exit_path, handler, reentry, total */
-    uint64_t insns[4];
+    unsigned known;            /* bit VZ_TRACE_TO_VECTOR ... VZ_TRACE_ERET */
+    uint64_t start_cycle;      /* c(E): cycle before the exiting instruction */
+    uint64_t cycles[VZ_TRACE_NCOMP];   /* [VZ_TRACE_TOTAL] is computed by the writer */
+    uint64_t insns[VZ_TRACE_NCOMP];
 } vz_trace_exit;
+
+/* One event (table events). */
+typedef struct vz_trace_event {
+    const char *scenario;      /* NULL for a program run */
+    const char *kind;          /* "exception", "exit", "entry", "eret", "interrupt",
+                                  "hostcall" */
+    int has_cycle;             /* 0 in functional mode: cycle is NULL */
+    uint64_t cycle;            /* c(X) of the event's instruction */
+    uint64_t insn;             /* instructions (and faulting ones) before it */
+    int guest;                 /* mode of the instruction / event */
+    int pc_known;
+    uint64_t pc;
+    int exccode, gexccode;     /* -1: NULL */
+    const char *detail;        /* NULL or free text */
+} vz_trace_event;
+
+/* One traced instruction, as the reader returns it (TRACE-SPEC.md). */
+typedef struct vz_trace_insn_rec {
+    const char *scenario;       /* NULL for a program run */
+    uint64_t seq;               /* retire order, 0-based, per run (and scenario) */
+    uint64_t pc; uint32_t word; int guest;  /* guest: 1 if retired in guest mode */
+    int exccode;                /* -1, or the exception it raised (it did not complete) */
+    uint64_t fetch, decode, issue, execute, memory, commit;  /* cycles (stage entry times) */
+} vz_trace_insn_rec;
+typedef int (*vz_trace_insn_fn)(void *opaque, const vz_trace_insn_rec *r); /* !=0 stops */
 
 /* Create path (an existing file and its journal are replaced) with the schema and
  * a run row marked 'interrupted'. NULL on error (message in err). */
 vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *err, size_t errlen);
 int64_t vz_trace_run_id(const vz_trace *t);
 int vz_trace_add_exit(vz_trace *t, const vz_trace_exit *e);
+int vz_trace_add_event(vz_trace *t, const vz_trace_event *e);
 /* mode: "root", "guest" or "all" (the CPU mode the statistic covers). */
 int vz_trace_add_stat(vz_trace *t, const char *scenario, const char *name, double value,
                       const char *mode);
+/* One instruction of the per-instruction trace (r->scenario is the scenario). Records
+ * are packed into chunks; a chunk is written when it is full, when the scenario
+ * changes, at each checkpoint and at the end. Stage offsets from fetch must fit in
+ * 32 bits (-1 otherwise). */
+int vz_trace_add_insn(vz_trace *t, const vz_trace_insn_rec *r);
 /* Commit what was written so far and open a new transaction. */
 int vz_trace_checkpoint(vz_trace *t);
-/* Create the indexes, mark the run 'complete', commit and close. Frees t. */
+/* Commit, create the indexes, set end_reason (and status 'complete' when it is
+ * "complete", else 'interrupted') and finished_at, close. Frees t. */
+int vz_trace_end(vz_trace *t, const char *end_reason);
+/* vz_trace_end(t, "complete"). */
 int vz_trace_finish(vz_trace *t);
-/* Commit what was written, create the indexes and close, leaving the run
- * 'interrupted' (an unfinished run). Frees t. NULL is accepted. */
+/* Unfinished: vz_trace_end(t, "error"), result ignored. NULL is accepted. */
 void vz_trace_close(vz_trace *t);
+
+/* Read the per-instruction trace of run_id (0: every run) and scenario (NULL: every
+ * scenario) whose fetch cycle is in [from_cycle, to_cycle], in retire order, calling
+ * fn for each until it returns non-zero. Returns 0, or -1 with err; no rows is not an
+ * error. */
+int vz_trace_read_insns(const char *path, int64_t run_id, const char *scenario,
+                        uint64_t from_cycle, uint64_t to_cycle,
+                        vz_trace_insn_fn fn, void *opaque, char *err, size_t errlen);
 
 /* Print the latency report of the database at path: per run, scenario, exit
  * reason, unit and component, count / min / median / p90 / p99 / max (nearest-rank

@@ -84,6 +84,8 @@ vz_trace *Create(const std::string &path)
     return t;
 }
 
+// An exit whose exit path a splits as to_vector = a / 10, to_handler = the rest, and
+// whose re-entry r as to_eret = r / 2, eret = the rest (unknown: no re-entry).
 vz_trace_exit Exit(const char *scenario, const char *reason, int cycles, uint64_t a, uint64_t h,
                    uint64_t r, bool reentry_known = true)
 {
@@ -94,14 +96,14 @@ vz_trace_exit Exit(const char *scenario, const char *reason, int cycles, uint64_
     e.gexccode = 2;
     e.pc_known = 1;
     e.guest_pc = 0xffffffff80001000ull;
-    e.start_known = 1;
-    e.reentry_known = reentry_known;
+    e.known = 7u | (reentry_known ? 24u : 0u);
     uint64_t *v = cycles ? e.cycles : e.insns;
     (cycles ? e.has_cycles : e.has_insns) = 1;
-    v[0] = a;
-    v[1] = h;
-    v[2] = r;
-    v[3] = a + h + r;
+    v[VZ_TRACE_TO_VECTOR] = a / 10;
+    v[VZ_TRACE_TO_HANDLER] = a - a / 10;
+    v[VZ_TRACE_HANDLER] = h;
+    v[VZ_TRACE_TO_ERET] = r / 2;
+    v[VZ_TRACE_ERET] = r - r / 2;
     return e;
 }
 
@@ -159,22 +161,23 @@ TEST(TraceWriter, SchemaAndCompleteRun)
 {
     std::string path = BuildSmall();
     EXPECT_EQ(One(path, "PRAGMA user_version"), std::to_string(VZ_TRACE_SCHEMA_VERSION));
-    EXPECT_EQ(One(path, "SELECT status, config_name, config_text, program, vzsim_version,"
-                        " finished_at IS NOT NULL FROM runs"),
-              "complete|test|[core]\nissue = 2\n|alpha beta|0.0-test|1");
+    EXPECT_EQ(One(path, "SELECT status, end_reason, kind, config_name, config_text, program,"
+                        " vzsim_version, finished_at IS NOT NULL FROM runs"),
+              "complete|complete|run|test|[core]\nissue = 2\n|alpha beta|0.0-test|1");
     EXPECT_EQ(One(path, "SELECT COUNT(*), MIN(seq), MAX(seq) FROM exits"), "106|0|105");
     EXPECT_EQ(One(path, "SELECT exccode, gexccode, printf('%x', guest_pc) FROM exits LIMIT 1"),
               "27|2|ffffffff80001000");
     // the exit that ended the run: no re-entry, no total
-    EXPECT_EQ(One(path, "SELECT exit_path_cycles, reentry_cycles, total_cycles, exit_path_insns"
-                        " FROM exits WHERE seq = 5"),
-              "60|NULL|NULL|NULL");
-    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE exit_path_cycles + handler_cycles +"
-                        " reentry_cycles != total_cycles OR exit_path_insns + handler_insns +"
-                        " reentry_insns != total_insns"),
+    EXPECT_EQ(One(path, "SELECT to_vector_cycles, to_handler_cycles, to_eret_cycles, eret_cycles,"
+                        " total_cycles, to_vector_insns FROM exits WHERE seq = 5"),
+              "6|54|NULL|NULL|NULL|NULL");
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE to_vector_cycles + to_handler_cycles +"
+                        " handler_cycles + to_eret_cycles + eret_cycles != total_cycles OR"
+                        " to_vector_insns + to_handler_insns + handler_insns + to_eret_insns +"
+                        " eret_insns != total_insns"),
               "0");
     EXPECT_EQ(One(path, "SELECT value, mode FROM statistics WHERE name = 'ipc'"), "0.5|guest");
-    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'"), "2");
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'"), "4");
     EXPECT_EQ(One(path, "PRAGMA integrity_check"), "ok");
 }
 
@@ -191,10 +194,10 @@ TEST(TraceWriter, UnfinishedWriterLeavesInterruptedRun)
     }
     vz_trace_close(t);   // destroyed without finishing
     EXPECT_EQ(One(path, "PRAGMA integrity_check"), "ok");
-    EXPECT_EQ(One(path, "SELECT status, finished_at FROM runs"), "interrupted|NULL");
+    EXPECT_EQ(One(path, "SELECT status, end_reason FROM runs"), "interrupted|error");
     EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits"), "1000");
     std::string text = Report(path, "text");
-    EXPECT_NE(text.find("run 1 (interrupted)"), std::string::npos) << text;
+    EXPECT_NE(text.find("run 1 (run, interrupted, end error)"), std::string::npos) << text;
 }
 
 TEST(TraceWriter, KilledWriterLeavesValidDatabase)
@@ -221,7 +224,7 @@ TEST(TraceWriter, KilledWriterLeavesValidDatabase)
     ASSERT_EQ(waitpid(pid, &st, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) << st;
     EXPECT_EQ(One(path, "PRAGMA integrity_check"), "ok");
-    EXPECT_EQ(One(path, "SELECT status FROM runs"), "interrupted");
+    EXPECT_EQ(One(path, "SELECT status, end_reason FROM runs"), "interrupted|NULL");
     EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits"), std::to_string(2 * VZ_TRACE_COMMIT_ROWS));
     std::string text = Report(path, "csv");
     EXPECT_NE(text.find("1,alpha,gpsi,cycles,total,131072,2,2,2,2,2\n"), std::string::npos) << text;
@@ -232,16 +235,27 @@ TEST(TraceReport, Csv)
     std::string path = BuildSmall();
     EXPECT_EQ(Report(path, "csv"),
               "run,scenario,reason,unit,component,count,min,median,p90,p99,max\n"
-              // exit path {10,20,30,40,50,60}: median 3rd = 30, p90 ceil(5.4) = 6th = 60
-              "1,alpha,gpsi,cycles,exit_path,6,10,30,60,60,60\n"
+              // to_vector = a/10 of a = {50,10,40,20,30,60}: {1..6}; median 3rd = 3,
+              // p90 ceil(5.4) = 6th = 6
+              "1,alpha,gpsi,cycles,to_vector,6,1,3,6,6,6\n"
+              // to_handler = a - a/10: {9,18,27,36,45,54}
+              "1,alpha,gpsi,cycles,to_handler,6,9,27,54,54,54\n"
               "1,alpha,gpsi,cycles,handler,6,0,0,0,0,0\n"
-              // re-entry {1,2,3,4,5}: median ceil(2.5) = 3rd, p90 ceil(4.5) = 5th
-              "1,alpha,gpsi,cycles,reentry,5,1,3,5,5,5\n"
+              // re-entry r = a/10 of the five: {5,1,4,2,3}; to_eret = r/2: {0,1,1,2,2}:
+              // median ceil(2.5) = 3rd = 1, p90 ceil(4.5) = 5th = 2
+              "1,alpha,gpsi,cycles,to_eret,5,0,1,2,2,2\n"
+              // eret = r - r/2: {1,1,2,2,3}
+              "1,alpha,gpsi,cycles,eret,5,1,2,3,3,3\n"
               "1,alpha,gpsi,cycles,total,5,11,33,55,55,55\n"
-              // 1..100: the p-th percentile is the p-th value
-              "1,beta,mmio,instructions,exit_path,100,1,50,90,99,100\n"
+              // i = 1..100, all non-decreasing in i: the p-th percentile is f(p)
+              // to_vector floor(i/10): f(50) = 5, f(90) = 9, f(99) = 9, f(100) = 10
+              "1,beta,mmio,instructions,to_vector,100,0,5,9,9,10\n"
+              // i - floor(i/10): f(1) = 1, f(50) = 45, f(90) = 81, f(99) = 90, f(100) = 90
+              "1,beta,mmio,instructions,to_handler,100,1,45,81,90,90\n"
               "1,beta,mmio,instructions,handler,100,0,0,0,0,0\n"
-              "1,beta,mmio,instructions,reentry,100,2,100,180,198,200\n"
+              // r = 2i: to_eret = eret = i
+              "1,beta,mmio,instructions,to_eret,100,1,50,90,99,100\n"
+              "1,beta,mmio,instructions,eret,100,1,50,90,99,100\n"
               "1,beta,mmio,instructions,total,100,3,150,270,297,300\n");
 }
 
@@ -249,14 +263,14 @@ TEST(TraceReport, Json)
 {
     std::string path = BuildSmall();
     std::string j = Report(path, "json");
-    EXPECT_EQ(j.rfind("{\"schema_version\": 1, \"runs\": [", 0), 0u) << j;
+    EXPECT_EQ(j.rfind("{\"schema_version\": 2, \"runs\": [", 0), 0u) << j;
     EXPECT_NE(j.find("\"status\": \"complete\", \"config_name\": \"test\""), std::string::npos);
     EXPECT_NE(j.find("{\"scenario\": \"alpha\", \"reason\": \"gpsi\", \"exits\": 6, \"cycles\":"
-                     " {\"exit_path\": {\"count\": 6, \"min\": 10, \"median\": 30, \"p90\": 60,"
-                     " \"p99\": 60, \"max\": 60}, "),
+                     " {\"to_vector\": {\"count\": 6, \"min\": 1, \"median\": 3, \"p90\": 6,"
+                     " \"p99\": 6, \"max\": 6}, "),
               std::string::npos) << j;
-    EXPECT_NE(j.find("\"exits\": 100, \"instructions\": {\"exit_path\": {\"count\": 100, \"min\":"
-                     " 1, \"median\": 50, \"p90\": 90, \"p99\": 99, \"max\": 100}, "),
+    EXPECT_NE(j.find("\"exits\": 100, \"instructions\": {\"to_vector\": {\"count\": 100, \"min\":"
+                     " 0, \"median\": 5, \"p90\": 9, \"p99\": 9, \"max\": 10}, "),
               std::string::npos) << j;
     EXPECT_NE(j.find("\"total\": {\"count\": 100, \"min\": 3, \"median\": 150, \"p90\": 270,"
                      " \"p99\": 297, \"max\": 300}}}]}\n]}\n"),
@@ -267,12 +281,13 @@ TEST(TraceReport, Text)
 {
     std::string path = BuildSmall();
     std::string t = Report(path, "text");
-    EXPECT_NE(t.find("run 1 (complete): config test, program alpha beta, vzsim 0.0-test"),
+    EXPECT_NE(t.find("run 1 (run, complete, end complete): config test, program alpha beta,"
+                     " vzsim 0.0-test"),
               std::string::npos) << t;
-    EXPECT_NE(t.find("alpha      gpsi       cycles       reentry         5       1       3"
-                     "       5       5       5\n"),
+    EXPECT_NE(t.find("alpha      gpsi       cycles       to_eret          5       0       1"
+                     "       2       2       2\n"),
               std::string::npos) << t;
-    EXPECT_NE(t.find("beta       mmio       instructions total         100       3     150"
+    EXPECT_NE(t.find("beta       mmio       instructions total          100       3     150"
                      "     270     297     300\n"),
               std::string::npos) << t;
 }
@@ -336,22 +351,23 @@ TEST_F(ScenarioTrace, ComponentsAddUpToTheTotal)
 {
     for (int functional = 0; functional < 2; functional++) {
         const std::string &path = path_[functional];
-        EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE exit_path_insns + handler_insns +"
-                            " reentry_insns != total_insns OR exit_path_cycles + handler_cycles"
-                            " + reentry_cycles != total_cycles"), "0");
+        EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE to_vector_insns + to_handler_insns"
+                            " + handler_insns + to_eret_insns + eret_insns != total_insns OR"
+                            " to_vector_cycles + to_handler_cycles + handler_cycles +"
+                            " to_eret_cycles + eret_cycles != total_cycles"), "0");
         // only the exit that ends each scenario lacks a re-entry
         EXPECT_EQ(One(path, "SELECT COUNT(*), COUNT(DISTINCT scenario) FROM exits"
                             " WHERE total_insns IS NULL"), "7|7");
-        EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE exit_path_insns IS NULL"
-                            " OR guest_pc IS NULL"), "0");
+        EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE to_vector_insns IS NULL OR"
+                            " to_handler_insns IS NULL OR guest_pc IS NULL"), "0");
         EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits WHERE total_cycles IS NOT NULL"),
                   functional ? "0" : One(path, "SELECT COUNT(*) FROM exits WHERE total_insns"
                                                " IS NOT NULL"));
     }
     // hypercall round trip (docs/hv.md): 83 + 63 instructions, 228 cycles median
-    EXPECT_EQ(One(path_[1], "SELECT DISTINCT exit_path_insns, handler_insns, reentry_insns"
-                            " FROM exits WHERE scenario = 'hypercall' AND reason = 'hypercall'"
-                            " AND total_insns IS NOT NULL"), "83|0|63");
+    EXPECT_EQ(One(path_[1], "SELECT DISTINCT to_vector_insns + to_handler_insns, handler_insns,"
+                            " to_eret_insns + eret_insns FROM exits WHERE scenario = 'hypercall'"
+                            " AND reason = 'hypercall' AND total_insns IS NOT NULL"), "83|0|63");
     // GE exits carry GExcCode (2 = hypercall), the others none
     EXPECT_EQ(One(path_[0], "SELECT DISTINCT exccode, gexccode FROM exits WHERE reason ="
                             " 'hypercall'"), "27|2");
@@ -363,8 +379,9 @@ TEST_F(ScenarioTrace, CyclesAreMonotonic)
 {
     EXPECT_EQ(One(path_[0], "SELECT COUNT(*) FROM exits a JOIN exits b ON a.run_id = b.run_id"
                             " AND a.scenario = b.scenario AND b.seq = a.seq + 1"
-                            " WHERE b.start_cycle < a.start_cycle + a.exit_path_cycles +"
-                            " a.handler_cycles + IFNULL(a.reentry_cycles, 0)"), "0");
+                            " WHERE b.start_cycle < a.start_cycle + a.to_vector_cycles +"
+                            " a.to_handler_cycles + a.handler_cycles + IFNULL(a.to_eret_cycles,"
+                            " 0) + IFNULL(a.eret_cycles, 0)"), "0");
 }
 
 TEST_F(ScenarioTrace, RunIsCompleteWithTheEffectiveConfig)
@@ -372,8 +389,9 @@ TEST_F(ScenarioTrace, RunIsCompleteWithTheEffectiveConfig)
     EXPECT_EQ(One(path_[0], "SELECT status, config_name, config_file LIKE '%/configs/i6400.ini',"
                             " config_text LIKE '%[%]%', program FROM runs"),
               "complete|i6400|1|1|hypercall gpsi gsfc gpafault mmio timer tlbmiss");
-    EXPECT_EQ(One(path_[1], "SELECT status, config_name, config_text FROM runs"),
-              "complete|functional|NULL");
+    EXPECT_EQ(One(path_[1], "SELECT status, end_reason, kind, config_name, config_text LIKE"
+                            " '[scenarios]%trace_insns = off%' FROM runs"),
+              "complete|complete|scenarios|functional|1");
     EXPECT_EQ(One(path_[0], "PRAGMA integrity_check"), "ok");
 }
 #endif
