@@ -194,6 +194,8 @@ typedef struct kanata_insn {
     uint64_t seq, pc;
     uint64_t t[VZ_KANATA_STAGES + 1];  /* stage entry times, then the end of commit */
     int nstages;                       /* stages with valid times (6, fewer if flushed) */
+    int adjusted;                      /* t[] differs from the recorded times */
+    uint64_t orig[VZ_KANATA_STAGES];   /* the recorded times */
     uint32_t word;
     int guest, exccode;
 } kanata_insn;
@@ -247,22 +249,26 @@ int vz_kanata_add(vz_kanata *k, const vz_trace_insn_rec *r, char *err, size_t er
     in.exccode = r->exccode;
     const uint64_t t[VZ_KANATA_STAGES] = {r->fetch, r->decode, r->issue,
                                           r->execute, r->memory, r->commit};
+    memcpy(in.orig, t, sizeof t);
     in.nstages = VZ_KANATA_STAGES;
     for (int i = 0; i < VZ_KANATA_STAGES; i++) {
-        if (i > 0 && t[i] < t[i - 1]) {
-            /* an instruction that raised an exception left the pipeline early: its
-             * later stage times are not times it reached */
-            if (r->exccode >= 0) {
-                in.nstages = i;
-                break;
-            }
-            snprintf(err, errlen,
-                     "instruction seq %" PRIu64 " (pc %016" PRIx64 "): %s at cycle %" PRIu64
-                     " is before %s at cycle %" PRIu64, r->seq, r->pc, k->names[i], t[i],
-                     k->names[i - 1], t[i - 1]);
-            return -1;
-        }
         in.t[i] = t[i];
+        /* an instruction that raised an exception left the pipeline early: times
+         * that go back are stages it did not reach */
+        if (r->exccode >= 0 && i > 0 && t[i] < t[i - 1]) {
+            in.nstages = i;
+            break;
+        }
+    }
+    /* a completed instruction's stage times that are not in order (a result ready
+     * after the commit: the timing model's "complete" is not a stage entry) are
+     * drawn no later than the next stage, so the commit stays where it was; the hover
+     * label then shows the recorded times */
+    for (int i = in.nstages - 2; i >= 0; i--) {
+        if (in.t[i] > in.t[i + 1]) {
+            in.t[i] = in.t[i + 1];
+            in.adjusted = 1;
+        }
     }
     in.t[in.nstages] = in.t[in.nstages - 1] + 1;  /* the last stage lasts one cycle */
     if (k->n == k->cap) {
@@ -340,6 +346,11 @@ int vz_kanata_write(vz_kanata *k, FILE *out, char *err, size_t errlen)
                     in->seq, in->guest ? "guest" : "root", in->word);
             if (in->exccode >= 0)
                 fprintf(out, ", exception %d (flushed)", in->exccode);
+            if (in->adjusted) {
+                fputs(", stage times out of order as recorded:", out);
+                for (int s = 0; s < VZ_KANATA_STAGES; s++)
+                    fprintf(out, " %s %" PRIu64, k->names[s], in->orig[s]);
+            }
             fputc('\n', out);
         } else if (sub == KEV_RETIRE) {
             fprintf(out, "R\t%" PRIu32 "\t%" PRIu64 "\t%d\n", id, in->seq,
@@ -357,16 +368,6 @@ int vz_kanata_write(vz_kanata *k, FILE *out, char *err, size_t errlen)
     return 0;
 }
 
-#ifdef VZ_EXPORT_NO_INSN_READER
-int vz_export_kanata(const char *path, const vz_kanata_select *sel, FILE *out, char *err,
-                     size_t errlen)
-{
-    (void)sel;
-    (void)out;
-    snprintf(err, errlen, "%s: this vzsim has no per-instruction trace reader (schema 2)", path);
-    return -1;
-}
-#else
 struct kanata_reader {
     vz_kanata *k;
     char scenario[128];
@@ -490,7 +491,6 @@ done:
     sqlite3_close(db);
     return rc;
 }
-#endif
 
 /* ---------------- Chrome trace events ---------------- */
 

@@ -20,19 +20,6 @@
 extern "C" {
 #endif
 
-#if VZ_TRACE_SCHEMA_VERSION < 2
-/* TEMPORARY until trace-core's schema v2 lands (coord TRACE-SPEC.md): the record of
- * its per-instruction trace reader, so the Kanata writer can be built and tested. */
-typedef struct vz_trace_insn_rec {
-    const char *scenario;
-    uint64_t seq;
-    uint64_t pc; uint32_t word; int guest;
-    int exccode;
-    uint64_t fetch, decode, issue, execute, memory, commit;
-} vz_trace_insn_rec;
-#define VZ_EXPORT_NO_INSN_READER 1
-#endif
-
 /* The HTML report: metadata of each run, per scenario and exit reason the table of
  * count / min / median / p90 / p99 / max of every component (cycles and
  * instructions), a histogram of the round trips, stacked bars of the mean components
@@ -56,11 +43,14 @@ void vz_kanata_stage_names(const char *config_text, char buf[VZ_KANATA_STAGES][1
 /* Collects per-instruction records and writes them as one Kanata log with time
  * moving only forward: every instruction is started (I) at its fetch cycle, labelled
  * (L 0: pc and disassembly; L 1: seq, mode, word), goes through its stages (S/E,
- * lane 0; a stage of zero cycles is left out, commit lasts one cycle) and is
+ * lane 0; a stage of zero cycles is left out, the last stage lasts one cycle) and is
  * retired (R type 0) or, when it raised an exception, flushed (R type 1). */
 typedef struct vz_kanata vz_kanata;
 vz_kanata *vz_kanata_new(const char *const stage_names[VZ_KANATA_STAGES]);
-/* Refuses (-1, err names the seq) a record whose stage times go backwards. */
+/* Stage times out of order: an instruction that raised an exception stops at the
+ * first time that goes back (stages it did not reach); for another one an earlier
+ * stage is drawn no later than the next (the commit time is kept) and the hover
+ * label shows the recorded times. -1 with err only when out of memory. */
 int vz_kanata_add(vz_kanata *k, const vz_trace_insn_rec *r, char *err, size_t errlen);
 size_t vz_kanata_count(const vz_kanata *k);
 int vz_kanata_write(vz_kanata *k, FILE *out, char *err, size_t errlen);
