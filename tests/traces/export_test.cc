@@ -171,7 +171,7 @@ std::string Html(const std::string &db, int *rc)
 
 // ---------------- HTML report ----------------
 
-TEST(HtmlReport, TablesHoldTheHandComputedStatistics)
+TEST(ExportHtml, TablesHoldTheHandComputedStatistics)
 {
     int rc;
     std::string h = Html(BuildSmall(), &rc);
@@ -209,7 +209,7 @@ TEST(HtmlReport, TablesHoldTheHandComputedStatistics)
                      "</td><td>7500</td>"), std::string::npos);
 }
 
-TEST(HtmlReport, MetadataAndEscaping)
+TEST(ExportHtml, MetadataAndEscaping)
 {
     int rc;
     std::string h = Html(BuildSmall(), &rc);
@@ -227,7 +227,7 @@ TEST(HtmlReport, MetadataAndEscaping)
     EXPECT_EQ(h.find("<b>"), std::string::npos);
 }
 
-TEST(HtmlReport, SelfContainedAndPlotsMatchTheDatabase)
+TEST(ExportHtml, SelfContainedAndPlotsMatchTheDatabase)
 {
     std::string db = BuildSmall();
     int rc;
@@ -254,7 +254,7 @@ TEST(HtmlReport, SelfContainedAndPlotsMatchTheDatabase)
 
 // Headless Chromium renders the page: its script records how many bars of each plot
 // were laid out with a non-zero size. Fails (does not skip) without chromium.
-TEST(HtmlReport, ChromiumDrawsThePlots)
+TEST(ExportHtml, ChromiumDrawsThePlots)
 {
     std::string db = BuildSmall();
     int rc;
@@ -273,7 +273,7 @@ TEST(HtmlReport, ChromiumDrawsThePlots)
     EXPECT_EQ(Check("chromium", file, db, &out), 1) << out;
 }
 
-TEST(HtmlReport, BadInputIsRefused)
+TEST(ExportHtml, BadInputIsRefused)
 {
     int rc;
     std::string e = Html("/nonexistent/x.db", &rc);
@@ -294,7 +294,7 @@ TEST(HtmlReport, BadInputIsRefused)
 
 // ---------------- Kanata ----------------
 
-TEST(Kanata, StageNamesFromTheConfig)
+TEST(ExportKanata, StageNamesFromTheConfig)
 {
     char buf[VZ_KANATA_STAGES][16];
     const char *n[VZ_KANATA_STAGES];
@@ -370,7 +370,7 @@ std::string Label(uint32_t word, uint64_t pc)
 // one cycle from cycle 10; B is fetched at 11, decoded at 12, issues at 14, executes
 // and reaches memory at 15 (an execute stage of zero cycles is not drawn) and
 // commits at 17. Events are in time order; at one cycle, A's before B's.
-TEST(Kanata, TwoInstructionsByHand)
+TEST(ExportKanata, TwoInstructionsByHand)
 {
     const uint64_t pc = 0xffffffff80000000ull;
     int rc;
@@ -403,7 +403,7 @@ TEST(Kanata, TwoInstructionsByHand)
 // timing model's "complete" can be) is drawn with memory ending at the commit: fetch
 // 10, decode 11, issue = execute 12..15, memory of zero cycles (left out), commit
 // 15..16; the hover label gives the recorded times.
-TEST(Kanata, ExceptionsFlushAndOutOfOrderTimesAreDrawnInOrder)
+TEST(ExportKanata, ExceptionsFlushAndOutOfOrderTimesAreDrawnInOrder)
 {
     int rc;
     std::string err;
@@ -426,7 +426,7 @@ TEST(Kanata, ExceptionsFlushAndOutOfOrderTimesAreDrawnInOrder)
 // Many overlapping instructions in a dual-issue-like pattern (a fixed pseudo-random
 // sequence): the output passes the grammar checker, and the checker fails broken
 // logs.
-TEST(Kanata, GrammarOfALongLogAndTheCheckerFailsBrokenLogs)
+TEST(ExportKanata, GrammarOfALongLogAndTheCheckerFailsBrokenLogs)
 {
     std::vector<vz_trace_insn_rec> recs;
     uint64_t x = 12345, fetch = 100;
@@ -475,7 +475,7 @@ std::string Perfetto(const std::string &db, int *rc)
     return *rc ? std::string(err) : ReadFile(out);
 }
 
-TEST(Perfetto, SlicesOfTheHandBuiltRun)
+TEST(ExportPerfetto, SlicesOfTheHandBuiltRun)
 {
     std::string db = BuildSmall();
     int rc;
@@ -528,7 +528,7 @@ TEST(Perfetto, SlicesOfTheHandBuiltRun)
     EXPECT_EQ(Check("perfetto", file, db, &out), 1) << out;
 }
 
-TEST(Perfetto, BadInputIsRefused)
+TEST(ExportPerfetto, BadInputIsRefused)
 {
     std::string db = BuildSmall();
     Exec(db, "UPDATE exits SET total_cycles = 99 WHERE seq = 2;");
@@ -580,7 +580,7 @@ TEST(ExportCommand, BadArgumentsFailWithAMessage)
 // A golden run made here with fixed arguments: the hypercall and gpsi scenarios
 // traced with every instruction. docs/hv.md gives the hypercall round trip as 228
 // cycles; the exiting instruction of a hypercall exit is HYPCALL.
-TEST(EndToEnd, TracedScenarioRunExportsAndReport)
+TEST(ExportEndToEnd, TracedScenarioRunExportsAndReport)
 {
     const std::string vz = VZSIM_EXE;
     std::string db = TempPath("e2e.db"), json = TempPath("e2e.json"),
