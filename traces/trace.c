@@ -175,12 +175,13 @@ static void view_sql(char *out, size_t n)
     size_t k = 0;
 #define ADD(...) (k += (size_t)snprintf(out + k, k < n ? n - k : 0, __VA_ARGS__))
 #define LE(off, len) (k += sql_le(out + k, k < n ? n - k : 0, off, len))
-    ADD("CREATE VIEW insns AS WITH RECURSIVE r(run_id, scenario, first_seq, data, count, i) AS"
-        " (SELECT run_id, scenario, first_seq, data, count, 0 FROM insn_chunks"
-        " UNION ALL SELECT run_id, scenario, first_seq, data, count, i + 1 FROM r"
-        " WHERE i + 1 < count),"
-        " h AS (SELECT run_id, scenario, first_seq, hex(substr(data, i * %d + 1, %d)) AS x"
-        " FROM r) SELECT run_id, scenario, first_seq + ",
+    /* insn_slots holds 0 .. VZ_TRACE_CHUNK_RECORDS - 1: one row per record of a chunk */
+    ADD("CREATE TABLE insn_slots (i INTEGER PRIMARY KEY);\n"
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+        " INSERT INTO insn_slots SELECT i FROM n;\n", VZ_TRACE_CHUNK_RECORDS - 1);
+    ADD("CREATE VIEW insns AS WITH h AS MATERIALIZED (SELECT c.run_id, c.scenario,"
+        " c.first_seq, hex(substr(c.data, s.i * %d + 1, %d)) AS x FROM insn_chunks c"
+        " JOIN insn_slots s ON s.i < c.count) SELECT run_id, scenario, first_seq + ",
         VZ_TRACE_INSN_RECORD_SIZE, VZ_TRACE_INSN_RECORD_SIZE);
     LE(R_SEQ, 4);
     ADD(" AS seq, ");
