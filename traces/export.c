@@ -572,6 +572,33 @@ static pf_proc *pf_add(pf_state *st, const char *scenario)
     return p;
 }
 
+static void pf_mode_switch(pf_state *st, pf_proc *p, uint64_t at, int to_guest);
+
+/* The process of a scenario, made (with its metadata events) on first use: root
+ * from cycle 0 until the scenario's first guest event (firsts: scenario, cycle), when
+ * the events table has one; else its mode spans begin with its first exit. NULL when
+ * out of memory. */
+static pf_proc *pf_get(pf_state *st, const char *sc, sqlite3_stmt *firsts)
+{
+    pf_proc *p = pf_find(st, sc);
+    if (p)
+        return p;
+    if (!(p = pf_add(st, sc)))
+        return NULL;
+    pf_meta(st, p->pid, 0, "process_name", sc && sc[0] ? sc : "program");
+    pf_meta(st, p->pid, TID_GUEST, "thread_name", "guest");
+    pf_meta(st, p->pid, TID_ROOT, "thread_name", "root");
+    pf_meta(st, p->pid, TID_EXITS, "thread_name", "exits");
+    sqlite3_reset(firsts);
+    while (sqlite3_step(firsts) == SQLITE_ROW)
+        if (!strcmp((const char *)sqlite3_column_text(firsts, 0), p->scenario) &&
+            sqlite3_column_type(firsts, 1) != SQLITE_NULL) {
+            p->mode_known = 1;
+            pf_mode_switch(st, p, (uint64_t)sqlite3_column_int64(firsts, 1), 1);
+        }
+    return p;
+}
+
 /* Ends the current mode span at cycle `at` (drawn when it is not empty) and starts
  * one of the other mode (to_guest), or of the same mode when the caller says so. */
 static void pf_mode_switch(pf_state *st, pf_proc *p, uint64_t at, int to_guest)
@@ -647,25 +674,10 @@ int vz_export_perfetto(const char *path, int64_t run_id, FILE *out, char *err, s
         const char *reason = (const char *)sqlite3_column_text(exits, 2);
         int64_t seq = sqlite3_column_int64(exits, 1);
         any_exit = 1;
-        pf_proc *p = pf_find(&st, sc);
+        pf_proc *p = pf_get(&st, sc, firsts);
         if (!p) {
-            if (!(p = pf_add(&st, sc))) {
-                snprintf(err, errlen, "out of memory");
-                goto done;
-            }
-            pf_meta(&st, p->pid, 0, "process_name", sc[0] ? sc : "program");
-            pf_meta(&st, p->pid, TID_GUEST, "thread_name", "guest");
-            pf_meta(&st, p->pid, TID_ROOT, "thread_name", "root");
-            pf_meta(&st, p->pid, TID_EXITS, "thread_name", "exits");
-            /* root from cycle 0 until the first guest event, when the events table
-             * has one; else the spans begin with the first exiting instruction */
-            sqlite3_reset(firsts);
-            while (sqlite3_step(firsts) == SQLITE_ROW)
-                if (!strcmp((const char *)sqlite3_column_text(firsts, 0), sc) &&
-                    sqlite3_column_type(firsts, 1) != SQLITE_NULL) {
-                    p->mode_known = 1;
-                    pf_mode_switch(&st, p, (uint64_t)sqlite3_column_int64(firsts, 1), 1);
-                }
+            snprintf(err, errlen, "out of memory");
+            goto done;
         }
         size_t r;
         for (r = 0; r < p->nreasons && strcmp(p->reasons[r], reason); r++)
@@ -772,18 +784,28 @@ int vz_export_perfetto(const char *path, int64_t run_id, FILE *out, char *err, s
                  " trace a run with a timing config", path, run);
         goto done;
     }
-    /* each scenario's last mode span runs to its end (statistic 'cycles') */
+    /* each scenario's last mode span runs to its end (statistic 'cycles'); a run
+     * without exits is root (or guest from its first guest event) to its end */
     while ((step = sqlite3_step(ends)) == SQLITE_ROW) {
-        pf_proc *p = pf_find(&st, (const char *)sqlite3_column_text(ends, 0));
-        if (p && sqlite3_column_type(ends, 1) != SQLITE_NULL &&
-            sqlite3_column_int64(ends, 1) > 0)
-            pf_mode_switch(&st, p, (uint64_t)sqlite3_column_int64(ends, 1), !p->in_guest);
+        if (sqlite3_column_type(ends, 1) == SQLITE_NULL || sqlite3_column_int64(ends, 1) <= 0)
+            continue;
+        pf_proc *p = pf_get(&st, (const char *)sqlite3_column_text(ends, 0), firsts);
+        if (!p) {
+            snprintf(err, errlen, "out of memory");
+            goto done;
+        }
+        any_cycles = 1;
+        pf_mode_switch(&st, p, (uint64_t)sqlite3_column_int64(ends, 1), !p->in_guest);
     }
     /* the events table as instants on the track of their mode */
     while ((step = sqlite3_step(evs)) == SQLITE_ROW) {
-        pf_proc *p = pf_find(&st, (const char *)sqlite3_column_text(evs, 0));
-        if (!p || sqlite3_column_type(evs, 2) == SQLITE_NULL)
-            continue;
+        if (sqlite3_column_type(evs, 2) == SQLITE_NULL)
+            continue;    /* functional mode */
+        pf_proc *p = pf_get(&st, (const char *)sqlite3_column_text(evs, 0), firsts);
+        if (!p) {
+            snprintf(err, errlen, "out of memory");
+            goto done;
+        }
         const char *mode = (const char *)sqlite3_column_text(evs, 5);
         pf_sep(&st);
         fprintf(out, "{\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":%d,\"cat\":\"event\",\"name\":",
@@ -807,6 +829,11 @@ int vz_export_perfetto(const char *path, int64_t run_id, FILE *out, char *err, s
     }
     if (step != SQLITE_DONE) {
         snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+        goto done;
+    }
+    if (!any_cycles) {
+        snprintf(err, errlen, "%s: run %" PRId64 " has no cycle counts (a functional-mode run?):"
+                 " trace a run with a timing config", path, run);
         goto done;
     }
     fputs("\n]}\n", out);

@@ -528,6 +528,38 @@ TEST(ExportPerfetto, SlicesOfTheHandBuiltRun)
     EXPECT_EQ(Check("perfetto", file, db, &out), 1) << out;
 }
 
+// A bare-metal program run (vzsim run): no scenario, no exit. One process,
+// "program", root from 0 to its 5000 cycles, its exceptions as instants.
+TEST(ExportPerfetto, ProgramRunWithoutExits)
+{
+    std::string db = TempPath("prog.db");
+    unlink(db.c_str());
+    Exec(db, std::string(kSchema2) +
+                 "INSERT INTO runs (id, kind, config_name, status, end_reason) VALUES"
+                 " (1, 'run', 'i6400', 'complete', 'complete');"
+                 "INSERT INTO events VALUES (1, 0, NULL, 1200, 300, 'exception', 'root', 4096,"
+                 " 8, NULL, NULL);"
+                 "INSERT INTO statistics VALUES (1, NULL, 'cycles', 5000, 'all');");
+    int rc;
+    std::string j = Perfetto(db, &rc);
+    ASSERT_EQ(rc, 0) << j;
+    EXPECT_NE(j.find("{\"ph\":\"M\",\"pid\":1,\"tid\":0,\"name\":\"process_name\",\"args\":"
+                     "{\"name\":\"program\"}}"), std::string::npos) << j;
+    EXPECT_NE(j.find("\"tid\":2,\"cat\":\"mode\",\"name\":\"root\",\"ts\":0.000,\"dur\":5.000}"),
+              std::string::npos) << j;
+    EXPECT_NE(j.find("{\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":2,\"cat\":\"event\",\"name\":"
+                     "\"exception\",\"ts\":1.200,\"args\":{\"seq\":0,\"insn\":300,"
+                     "\"pc\":\"0000000000001000\",\"exccode\":8}}"), std::string::npos) << j;
+    std::string file = TempPath("prog.json"), out;
+    WriteFile(file, j);
+    EXPECT_EQ(Check("perfetto", file, db, &out), 0) << out;
+    // functional mode: no cycles anywhere
+    Exec(db, "UPDATE events SET cycle = NULL; DELETE FROM statistics;");
+    j = Perfetto(db, &rc);
+    EXPECT_EQ(rc, -1);
+    EXPECT_NE(j.find("no cycle counts"), std::string::npos) << j;
+}
+
 TEST(ExportPerfetto, BadInputIsRefused)
 {
     std::string db = BuildSmall();
