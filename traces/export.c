@@ -755,6 +755,8 @@ int vz_export_perfetto(const char *path, int64_t run_id, FILE *out, char *err, s
         if (sqlite3_column_type(exits, 12) != SQLITE_NULL)
             fprintf(out, ",\"guest_pc\":\"%016" PRIx64 "\"",
                     (uint64_t)sqlite3_column_int64(exits, 12));
+        for (int c = 0; c < known; c++)
+            fprintf(out, ",\"%s\":%" PRIu64, comp_names[c], comp[c]);
         if (total_known)
             fprintf(out, ",\"total_cycles\":%" PRIu64, len);
         else
@@ -762,10 +764,14 @@ int vz_export_perfetto(const char *path, int64_t run_id, FILE *out, char *err, s
         if (sqlite3_column_type(exits, 13) != SQLITE_NULL)
             fprintf(out, ",\"total_insns\":%" PRId64, (int64_t)sqlite3_column_int64(exits, 13));
         fputs("}}", out);
+        /* a component of zero cycles has no slice (Perfetto would nest it in its
+         * neighbour at the same time stamp); the exit's args give all five */
         uint64_t at = start;
         for (int c = 0; c < known; c++) {
-            pf_slice(&st, p->pid, TID_EXITS, "component", comp_names[c], at, at + comp[c]);
-            fputs("}", out);
+            if (comp[c]) {
+                pf_slice(&st, p->pid, TID_EXITS, "component", comp_names[c], at, at + comp[c]);
+                fputs("}", out);
+            }
             at += comp[c];
         }
         /* guest until the first vector instruction, root until the guest instruction

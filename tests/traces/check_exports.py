@@ -146,23 +146,31 @@ def check_perfetto(path, db):
     order = ["to_vector", "to_handler", "handler", "to_eret", "eret"]
     for x in exits:
         b, end = us_to_ns(x["ts"]), us_to_ns(x["ts"]) + us_to_ns(x["dur"])
+        # the components in the exit's args add up to it; each non-zero one is a
+        # child slice, in order, tiling it
+        known = [n for n in order if n in x["args"]]
+        check(known == order[:len(known)] and known, "exit %r: components %r" % (x["args"], known))
+        check(sum(x["args"][n] for n in known) == end - b,
+              "exit seq %d: components add up to %d, the exit lasts %d"
+              % (x["args"]["seq"], sum(x["args"][n] for n in known), end - b))
+        if "total_cycles" in x["args"]:
+            check(len(known) == 5, "exit seq %d: %d components, 5 expected" % (x["args"]["seq"], len(known)))
         kids = sorted((c for c in comps if c["pid"] == x["pid"] and c["tid"] == x["tid"]
-                       and b <= us_to_ns(c["ts"]) and us_to_ns(c["ts"]) + us_to_ns(c["dur"]) <= end
-                       and (us_to_ns(c["ts"]) < end or c["dur"] == 0 or b == end)),
-                      key=lambda c: us_to_ns(c["ts"]))
-        # a zero-length component at the border can belong to the neighbour: keep the
-        # ones in order of the five names
-        picked, at = [], b
+                       and b <= us_to_ns(c["ts"]) < end), key=lambda c: us_to_ns(c["ts"]))
+        want = [n for n in known if x["args"][n] > 0]
+        check([c["name"] for c in kids] == want, "exit seq %d: component slices %r, expected %r"
+              % (x["args"]["seq"], [c["name"] for c in kids], want))
+        at = b
         for c in kids:
-            if len(picked) < 5 and c["name"] == order[len(picked)] and us_to_ns(c["ts"]) == at:
-                picked.append(c)
-                at += us_to_ns(c["dur"])
-        check(len(picked) >= 1, "exit %r has no components" % x["args"])
+            check(us_to_ns(c["ts"]) == at and us_to_ns(c["dur"]) == x["args"][c["name"]],
+                  "exit seq %d: component %s at %d lasting %d, expected at %d lasting %d"
+                  % (x["args"]["seq"], c["name"], us_to_ns(c["ts"]), us_to_ns(c["dur"]), at,
+                     x["args"][c["name"]]))
+            at += us_to_ns(c["dur"])
         check(at == end, "exit seq %d: its components end at %d, the exit at %d"
               % (x["args"]["seq"], at, end))
-        if "total_cycles" in x["args"]:
-            check(len(picked) == 5, "exit seq %d: %d components, 5 expected"
-                  % (x["args"]["seq"], len(picked)))
+    check(len(comps) == sum(1 for x in exits for n in order if x["args"].get(n, 0) > 0),
+          "component slices outside any exit")
     con = sqlite3.connect(db)
     run = con.execute("SELECT MAX(id) FROM runs").fetchone()[0]
     rows = con.execute("SELECT seq, start_cycle, total_cycles, to_vector_cycles, to_handler_cycles,"

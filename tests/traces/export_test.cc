@@ -483,10 +483,16 @@ TEST(ExportPerfetto, SlicesOfTheHandBuiltRun)
     ASSERT_EQ(rc, 0) << j;
     // alpha is process 1 (its exits come first): exit 0 at cycle 1000 lasts 100
     // cycles (1 ns each: ts 1.000 us, dur 0.100 us); its components 10 20 0 30 40 tile
-    // it: handler at 1000 + 10 + 20 = 1030 for 0, to_eret 1030..1060, eret 1060..1100
+    // it: to_handler 1010..1030, handler 0 (no slice), to_eret 1030..1060, eret
+    // 1060..1100
     EXPECT_NE(j.find("{\"ph\":\"X\",\"pid\":1,\"tid\":3,\"cat\":\"exit\",\"name\":\"gpsi\","
                      "\"ts\":1.000,\"dur\":0.100,\"args\":{\"seq\":0,"), std::string::npos) << j;
-    EXPECT_NE(j.find("\"name\":\"handler\",\"ts\":1.030,\"dur\":0.000}"), std::string::npos);
+    EXPECT_NE(j.find("\"to_vector\":10,\"to_handler\":20,\"handler\":0,\"to_eret\":30,"
+                     "\"eret\":40,\"total_cycles\":100,"), std::string::npos);
+    EXPECT_NE(j.find("\"name\":\"to_handler\",\"ts\":1.010,\"dur\":0.020}"), std::string::npos);
+    EXPECT_EQ(j.find("\"name\":\"handler\",\"ts\":1.030,"), std::string::npos);
+    // hypercall exit 5 at 6000: 8 16 5 20 31, its handler 6024..6029
+    EXPECT_NE(j.find("\"name\":\"handler\",\"ts\":6.024,\"dur\":0.005}"), std::string::npos);
     EXPECT_NE(j.find("\"name\":\"to_eret\",\"ts\":1.030,\"dur\":0.030}"), std::string::npos);
     EXPECT_NE(j.find("\"name\":\"eret\",\"ts\":1.060,\"dur\":0.040}"), std::string::npos);
     // modes: root from 0 to the entry event at 900, guest 900..1010 (the vector),
