@@ -484,6 +484,12 @@ int vz_export_kanata(const char *path, const vz_kanata_select *sel, FILE *out, c
                  " name one with --scenario", path);
         goto done;
     }
+    if (vz_kanata_count(k) == 0) {
+        snprintf(err, errlen, "%s: run %" PRId64 "%s%s has no traced instruction fetched in"
+                 " cycles %" PRIu64 "..%" PRIu64 " (traced with --trace-insns?)", path, run,
+                 have_scenario ? ", scenario " : "", have_scenario ? scenario : "", from, to);
+        goto done;
+    }
     rc = vz_kanata_write(k, out, err, errlen);
 done:
     sqlite3_finalize(s);

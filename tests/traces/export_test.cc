@@ -653,6 +653,13 @@ TEST(ExportEndToEnd, TracedScenarioRunExportsAndReport)
     at = k.find(": hypcall");
     ASSERT_NE(at, std::string::npos) << k.substr(0, 2000);
     EXPECT_NE(k.find("exception", at), std::string::npos);
+    // a window with no instruction is an error, not an empty log
+    EXPECT_EQ(Shell(vz + " export " + db + " --kanata " + kan + " --window 900000000:900000001"
+                        " --scenario gpsi", &out), 2);
+    EXPECT_NE(out.find("no traced instruction fetched in cycles 900000000..900000001"),
+              std::string::npos) << out;
+    ASSERT_EQ(Shell(vz + " export " + db + " --kanata " + kan + " --exit " + first +
+                        " --around 40", &out), 0) << out;
     // stage names from the run's config (configs/i6400.ini: IF ... CM)
     EXPECT_NE(k.find("\tIF\n"), std::string::npos);
     EXPECT_NE(k.find("\tCM\n"), std::string::npos);
