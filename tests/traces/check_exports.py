@@ -270,8 +270,12 @@ def check_html_text(text, db, rendered):
     con = sqlite3.connect(db)
     nhist = nstack = 0
     for run, in con.execute("SELECT id FROM runs"):
-        for sc, n in con.execute("SELECT scenario, COUNT(*) FROM exits WHERE run_id = ? AND"
-                                 " total_cycles IS NOT NULL GROUP BY scenario", (run,)).fetchall():
+        # the histogram counts round trips in cycles, or in instructions (functional mode)
+        for sc, nc, ni in con.execute("SELECT scenario, COUNT(total_cycles), COUNT(total_insns)"
+                                      " FROM exits WHERE run_id = ? GROUP BY scenario"
+                                      " HAVING COUNT(total_insns) + COUNT(total_cycles) > 0",
+                                      (run,)).fetchall():
+            n = nc or ni
             # histogram: its bars count every exit with a round trip
             hs = [p for p in plots if "histogram" in p["class"] and p.get("data-scenario") == (sc or "")]
             check(len(hs) == 1, "scenario %r: %d histograms" % (sc, len(hs)))
@@ -280,12 +284,15 @@ def check_html_text(text, db, rendered):
             nhist += 1
             # stacked bars: one group per reason, one segment per non-zero mean component
             st = [p for p in plots if "stacked" in p["class"] and p.get("data-scenario") == (sc or "")]
-            check(len(st) == 1, "scenario %r: %d stacked-bar plots" % (sc, len(st)))
             reasons = con.execute(
                 "SELECT reason, AVG(to_vector_cycles), AVG(to_handler_cycles), AVG(handler_cycles),"
                 " AVG(to_eret_cycles), AVG(eret_cycles) FROM exits WHERE run_id = ? AND"
                 " scenario IS ? AND total_cycles IS NOT NULL GROUP BY reason", (run, sc)).fetchall()
             segs = sum(1 for r in reasons for v in r[1:] if v > 0)
+            if not reasons:
+                check(not st, "scenario %r: a stacked-bar plot without cycles" % sc)
+                continue
+            check(len(st) == 1, "scenario %r: %d stacked-bar plots" % (sc, len(st)))
             check(int(st[0]["data-reasons"]) == len(reasons), "scenario %r: %s reasons, %d expected"
                   % (sc, st[0]["data-reasons"], len(reasons)))
             check(len(bars(st[0])) == segs, "scenario %r: %d segments, %d expected"
@@ -303,8 +310,8 @@ def check_html_text(text, db, rendered):
             check(p.get("data-drawn") == p["data-bars"],
                   "plot %r (%s): the browser laid out %s of its %s bars"
                   % (p["class"], p.get("data-scenario"), p.get("data-drawn"), p["data-bars"]))
-    check(nhist > 0 or not con.execute("SELECT 1 FROM exits WHERE total_cycles IS NOT NULL").fetchone(),
-          "no histogram")
+    check(nhist > 0 or not con.execute("SELECT 1 FROM exits WHERE total_cycles IS NOT NULL OR"
+                                       " total_insns IS NOT NULL").fetchone(), "no histogram")
     if rendered:
         body = next(e for e in d.elems if e["<tag>"] == "body")
         check(body.get("data-plots") == str(len(plots)), "the page script did not run (data-plots %r)"

@@ -273,6 +273,29 @@ TEST(ExportHtml, ChromiumDrawsThePlots)
     EXPECT_EQ(Check("chromium", file, db, &out), 1) << out;
 }
 
+// A functional-mode run has no cycles: the histogram is of the round trips in
+// instructions (alpha: 10 10 11 11 20 and hypercall 8: span 13 -> 13 bins of 1;
+// bars at 8, 10, 11, 20), no stacked bars, and Chromium still draws the plots.
+TEST(ExportHtml, FunctionalRunPlotsInstructions)
+{
+    std::string db = BuildSmall();
+    Exec(db, "UPDATE exits SET start_cycle = NULL, to_vector_cycles = NULL,"
+             " to_handler_cycles = NULL, handler_cycles = NULL, to_eret_cycles = NULL,"
+             " eret_cycles = NULL, total_cycles = NULL; DELETE FROM statistics WHERE"
+             " name = 'cycles';");
+    int rc;
+    std::string h = Html(db, &rc);
+    ASSERT_EQ(rc, 0) << h;
+    EXPECT_NE(h.find("<h4>Round trips (total instructions)</h4>"), std::string::npos);
+    EXPECT_NE(h.find("class=\"plot histogram\" data-scenario=\"alpha\" data-bars=\"4\""
+                     " data-exits=\"6\""), std::string::npos) << h;
+    EXPECT_EQ(h.find("class=\"plot stacked\""), std::string::npos);
+    EXPECT_NE(h.find("<p>No exit with all components in cycles.</p>"), std::string::npos);
+    std::string file = TempPath("functional.html"), out;
+    WriteFile(file, h);
+    EXPECT_EQ(Check("chromium", file, db, &out), 0) << out;
+}
+
 TEST(ExportHtml, BadInputIsRefused)
 {
     int rc;
