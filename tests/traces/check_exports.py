@@ -204,6 +204,11 @@ def check_perfetto(path, db):
         check(names.get((pid, 0)) == (sc or "program"), "process of %r is named %r"
               % (sc, names.get((pid, 0))))
         modes = [e for e in evs if e["ph"] == "X" and e["pid"] == pid and e.get("cat") == "mode"]
+        # the core is in one mode at a time: guest and root spans never overlap
+        spans = sorted((us_to_ns(e["ts"]), us_to_ns(e["ts"]) + us_to_ns(e["dur"]), e["name"])
+                       for e in modes)
+        for a, b in zip(spans, spans[1:]):
+            check(a[1] <= b[0], "scenario %r: mode spans %r and %r overlap" % (sc, a, b))
         check(any(e["tid"] == names_tid(names, pid, "guest") for e in modes),
               "scenario %r: no guest span" % sc)
         check(any(e["tid"] == names_tid(names, pid, "root") for e in modes),
