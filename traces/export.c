@@ -327,6 +327,7 @@ int vz_kanata_write(vz_kanata *k, FILE *out, char *err, size_t errlen)
     uint64_t now = nev ? ev[0].cycle : 0;
     fprintf(out, "C=\t%" PRIu64 "\n", now);
     vz_disasm_opts opts = {0};
+    uint64_t retired = 0;
     for (size_t e = 0; e < nev; e++) {
         const kanata_insn *in = &k->v[ev[e].id];
         uint32_t id = ev[e].id, sub = ev[e].sub;
@@ -353,8 +354,10 @@ int vz_kanata_write(vz_kanata *k, FILE *out, char *err, size_t errlen)
             }
             fputc('\n', out);
         } else if (sub == KEV_RETIRE) {
-            fprintf(out, "R\t%" PRIu32 "\t%" PRIu64 "\t%d\n", id, in->seq,
+            /* the retire id counts the instructions retired (not flushed) before */
+            fprintf(out, "R\t%" PRIu32 "\t%" PRIu64 "\t%d\n", id, retired,
                     in->exccode >= 0 ? 1 : 0);
+            retired += in->exccode < 0;
         } else {
             unsigned s = (sub - 1) / 2;
             fprintf(out, "%c\t%" PRIu32 "\t0\t%s\n", (sub & 1) ? 'S' : 'E', id, k->names[s]);

@@ -35,7 +35,8 @@ def check(cond, msg):
 def check_kanata(path):
     """Grammar of a Kanata v4 log: the header, the command set with its fields,
     time moving only forward, every instruction started once and retired or
-    flushed once, its stages started before they end, nothing after its retire."""
+    flushed once, its stages started before they end, nothing after its retire,
+    retire ids 0, 1, 2 ... in the order of the retirements."""
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n")
     check(lines and lines[-1] == "", "the file does not end with a newline")
@@ -45,6 +46,7 @@ def check_kanata(path):
     started, retired, open_stages, labels = {}, {}, {}, {}
     have_time = False
     cycle = 0
+    nretired = 0
     for no, line in enumerate(lines[1:], start=2):
         f = line.split("\t")
         where = "line %d (%r)" % (no, line)
@@ -90,6 +92,10 @@ def check_kanata(path):
             check(f[3] in ("0", "1"), "%s: retire type %r (0 retire, 1 flush)" % (where, f[3]))
             check(not open_stages[ident], "%s: instruction %d retired with stages open: %s"
                   % (where, ident, sorted(open_stages[ident])))
+            if f[3] == "0":
+                # retire ids number the retired (not flushed) instructions in order
+                check(int(f[2]) == nretired, "%s: retire id %s, %d expected" % (where, f[2], nretired))
+                nretired += 1
             retired[ident] = (cycle, int(f[3]))
         elif f[0] == "W":
             check(f[2].isdigit() and int(f[2]) in started, "%s: unknown producer" % where)
