@@ -1,8 +1,8 @@
 /*
  * tools/compare.c - `vzsim compare BASELINE NEW [--tolerance PCT]`: compare two runs
  * of the exit scenarios, each given as a trace database (vzsim scenarios --trace) or
- * as its CSV report (vzsim report DB --format csv, which a baseline kept in git can
- * be). Rows are matched on (scenario, reason, unit, component); the exit count and
+ * as its CSV or JSON report (vzsim report DB --format csv|json, which a baseline kept
+ * in git can be; the JSON is read with SQLite's JSON functions). Rows are matched on (scenario, reason, unit, component); the exit count and
  * min/median/p90/p99/max must agree within PCT percent (default 0: cycles are
  * deterministic). Prints a table of every difference; exits 0 when none, 1 when
  * anything moved or appeared or disappeared, 2 on bad input.
@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sqlite3.h>
 
 #include "traces/trace.h"
 
@@ -59,11 +61,113 @@ static FILE *open_csv(const char *path, char *err, size_t errlen)
     return f;
 }
 
+static row *add_row(table *t, const char *scenario, const char *reason, const char *unit,
+                    const char *component)
+{
+    if (t->n >= MAX_ROWS)
+        return NULL;
+    row *r = &t->rows[t->n++];
+    snprintf(r->key, sizeof r->key, "%s %s %s %s", scenario, reason, unit, component);
+    r->seen = 0;
+    return r;
+}
+
+/* The JSON report (docs/traces.md "Report"): every group's units and components. */
+static int load_json(const char *path, FILE *f, table *t, char *err, size_t errlen)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    char buf[65536];
+    size_t k;
+    while (m && (k = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, k, m);
+    if (m)
+        fclose(m);
+    fclose(f);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    int rc = -1;
+    if (!text || sqlite3_open(":memory:", &db) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        goto done;
+    }
+    if (sqlite3_prepare_v2(db, "SELECT json_extract(?1, '$.schema_version')", -1, &s, NULL) !=
+            SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+        goto done;
+    }
+    sqlite3_bind_text(s, 1, text, (int)len, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        snprintf(err, errlen, "%s: not a JSON report: %s", path, sqlite3_errmsg(db));
+        goto done;
+    }
+    if (sqlite3_column_int(s, 0) != VZ_TRACE_SCHEMA_VERSION) {
+        snprintf(err, errlen, "%s: JSON report of schema version %d, this vzsim reads %d", path,
+                 sqlite3_column_int(s, 0), VZ_TRACE_SCHEMA_VERSION);
+        goto done;
+    }
+    sqlite3_finalize(s);
+    if (sqlite3_prepare_v2(db,
+                           "SELECT json_extract(g.value, '$.scenario'),"
+                           " json_extract(g.value, '$.reason'), u.key, c.key,"
+                           " json_extract(c.value, '$.count'), json_extract(c.value, '$.min'),"
+                           " json_extract(c.value, '$.median'), json_extract(c.value, '$.p90'),"
+                           " json_extract(c.value, '$.p99'), json_extract(c.value, '$.max')"
+                           " FROM json_each(?1, '$.runs') r, json_each(r.value, '$.groups') g,"
+                           " json_each(g.value) u, json_each(u.value) c"
+                           " WHERE u.key IN ('cycles', 'instructions')"
+                           " ORDER BY r.key, g.key, u.key, c.key", -1, &s, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+        goto done;
+    }
+    sqlite3_bind_text(s, 1, text, (int)len, SQLITE_STATIC);
+    int step;
+    t->n = 0;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *f4[4];
+        for (int i = 0; i < 4; i++) {
+            f4[i] = (const char *)sqlite3_column_text(s, i);
+            if (i >= 2 && !f4[i])
+                f4[i] = "";
+        }
+        row *r = add_row(t, f4[0] ? f4[0] : "", f4[1] ? f4[1] : "", f4[2], f4[3]);
+        if (!r) {
+            snprintf(err, errlen, "%s: more than %d rows", path, MAX_ROWS);
+            goto done;
+        }
+        for (int i = 0; i < NVAL; i++) {
+            if (sqlite3_column_type(s, 4 + i) != SQLITE_INTEGER &&
+                sqlite3_column_type(s, 4 + i) != SQLITE_FLOAT) {
+                snprintf(err, errlen, "%s: %s: '%s' is not a number", path, r->key, val_names[i]);
+                goto done;
+            }
+            r->v[i] = sqlite3_column_double(s, 4 + i);
+        }
+    }
+    if (step != SQLITE_DONE) {
+        snprintf(err, errlen, "%s: not a JSON report: %s", path, sqlite3_errmsg(db));
+        goto done;
+    }
+    rc = 0;
+done:
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    free(text);
+    return rc;
+}
+
 static int load(const char *path, table *t, char *err, size_t errlen)
 {
     FILE *f = open_csv(path, err, errlen);
     if (!f)
         return -1;
+    int first;
+    while ((first = fgetc(f)) == ' ' || first == '\n' || first == '\t' || first == '\r')
+        ;
+    rewind(f);
+    if (first == '{')
+        return load_json(path, f, t, err, errlen);
     char line[512];
     int lineno = 0;
     t->n = 0;
@@ -91,13 +195,13 @@ static int load(const char *path, table *t, char *err, size_t errlen)
             *c = 0;
             p = c + 1;
         }
-        if (nf != 11 || t->n >= MAX_ROWS) {
-            snprintf(err, errlen, "%s:%d: expected 11 fields", path, lineno);
+        row *r = nf == 11 ? add_row(t, field[1], field[2], field[3], field[4]) : NULL;
+        if (!r) {
+            snprintf(err, errlen, "%s:%d: expected 11 fields (and at most %d rows)", path,
+                     lineno, MAX_ROWS);
             fclose(f);
             return -1;
         }
-        row *r = &t->rows[t->n++];
-        snprintf(r->key, sizeof r->key, "%s %s %s %s", field[1], field[2], field[3], field[4]);
         for (int i = 0; i < NVAL; i++) {
             char *end;
             r->v[i] = strtod(field[5 + i], &end);
@@ -107,7 +211,6 @@ static int load(const char *path, table *t, char *err, size_t errlen)
                 return -1;
             }
         }
-        r->seen = 0;
     }
     fclose(f);
     return 0;

@@ -314,8 +314,9 @@ protected:
     {
         for (int functional = 0; functional < 2; functional++) {
             path_[functional] = TempPath(functional ? "functional.db" : "cycles.db");
+            // the cycle-level run also traces every instruction
             std::string cmd = std::string(VZSIM_EXE) + " scenarios " +
-                              (functional ? "--functional " : "") + "--trace " +
+                              (functional ? "--functional " : "--trace-insns all ") + "--trace " +
                               path_[functional] + " >/dev/null";
             ASSERT_EQ(system(cmd.c_str()), 0) << cmd;
         }
@@ -382,6 +383,88 @@ TEST_F(ScenarioTrace, CyclesAreMonotonic)
                             " WHERE b.start_cycle < a.start_cycle + a.to_vector_cycles +"
                             " a.to_handler_cycles + a.handler_cycles + IFNULL(a.to_eret_cycles,"
                             " 0) + IFNULL(a.eret_cycles, 0)"), "0");
+}
+
+TEST_F(ScenarioTrace, EventsAreConsistentWithExits)
+{
+    for (const std::string &path : path_) {
+        // one 'exit' event per exit row, per scenario, in the same order, naming the
+        // exit's reason and codes, at its handler call c(H) = c(E) + to_vector +
+        // to_handler (cycles) and after c(E)'s instruction count + the exit path
+        const std::string pairs =
+            " FROM (SELECT scenario, cycle, insn, pc, exccode, gexccode, detail,"
+            " ROW_NUMBER() OVER (PARTITION BY scenario ORDER BY seq) AS n FROM events WHERE"
+            " kind = 'exit') ev JOIN (SELECT *, ROW_NUMBER() OVER (PARTITION BY scenario"
+            " ORDER BY seq) AS n FROM exits) x ON x.scenario = ev.scenario AND x.n = ev.n";
+        EXPECT_EQ(One(path, "SELECT COUNT(*) FROM events WHERE kind = 'exit'"),
+                  One(path, "SELECT COUNT(*) FROM exits"));
+        EXPECT_EQ(One(path, "SELECT COUNT(*)" + pairs + " WHERE x.reason = ev.detail AND"
+                            " x.guest_pc = ev.pc AND x.exccode = ev.exccode AND x.gexccode IS"
+                            " ev.gexccode AND (ev.cycle IS NULL OR ev.cycle = x.start_cycle +"
+                            " x.to_vector_cycles + x.to_handler_cycles)"),
+                  One(path, "SELECT COUNT(*) FROM exits"));
+        // each exit event follows the host call it is (same cycle, same instruction)
+        EXPECT_EQ(One(path, "SELECT COUNT(*) FROM events e JOIN events h ON h.run_id = e.run_id"
+                            " AND h.seq = e.seq - 1 WHERE e.kind = 'exit' AND (h.kind !="
+                            " 'hostcall' OR h.insn != e.insn OR h.cycle IS NOT e.cycle)"), "0");
+        // each exception event is a guest- or root-mode exception with its code
+        EXPECT_EQ(One(path, "SELECT COUNT(*) FROM events WHERE kind = 'exception' AND"
+                            " (exccode IS NULL OR pc IS NULL)"), "0");
+        // the timer scenario: 100 interrupts injected (IP7), withdrawn, and taken in
+        // the guest (scenarios.c: one timer tick per iteration)
+        EXPECT_EQ(One(path, "SELECT group_concat(n, ' ') FROM (SELECT mode || ':' || detail"
+                            " || ':' || COUNT(*) AS n FROM events WHERE scenario = 'timer' AND"
+                            " kind = 'interrupt' GROUP BY mode, detail ORDER BY 1)"),
+                  "guest:taken:100 root:injected IP7:100 root:withdrawn IP7:100");
+    }
+}
+
+struct InsnCheck {
+    std::map<std::string, uint64_t> count, last_commit, last_seq;
+    int bad = 0;
+};
+
+int CheckInsn(void *opaque, const vz_trace_insn_rec *r)
+{
+    auto *c = static_cast<InsnCheck *>(opaque);
+    std::string sc = r->scenario ? r->scenario : "";
+    if (c->count[sc] && (r->seq != c->last_seq[sc] + 1 || r->commit < c->last_commit[sc] ||
+                         r->fetch > r->decode || r->decode > r->issue || r->issue > r->commit))
+        c->bad++;
+    c->count[sc]++;
+    c->last_seq[sc] = r->seq;
+    c->last_commit[sc] = r->commit;
+    return 0;
+}
+
+TEST_F(ScenarioTrace, CyclesAreMonotonicInEventsAndInstructions)
+{
+    // events: cycle and instruction count never go back within a scenario
+    EXPECT_EQ(One(path_[0], "SELECT COUNT(*) FROM events a JOIN events b ON b.run_id = a.run_id"
+                            " AND b.seq = a.seq + 1 AND b.scenario = a.scenario WHERE"
+                            " b.cycle < a.cycle OR b.insn < a.insn"), "0");
+    EXPECT_EQ(One(path_[0], "SELECT COUNT(*) FROM events WHERE cycle IS NULL"), "0");
+    EXPECT_EQ(One(path_[1], "SELECT COUNT(*) FROM events WHERE cycle IS NOT NULL"), "0");
+    // the instruction trace (all): every instruction of every scenario, seq 0, 1, ...,
+    // commits in order
+    InsnCheck c;
+    char err[256] = "";
+    ASSERT_EQ(vz_trace_read_insns(path_[0].c_str(), 1, nullptr, 0, UINT64_MAX, CheckInsn, &c,
+                                  err, sizeof err), 0) << err;
+    EXPECT_EQ(c.bad, 0);
+    EXPECT_EQ(c.count.size(), 7u);
+    for (auto &kv : c.count)
+        EXPECT_EQ(std::to_string(kv.second),
+                  One(path_[0], "SELECT SUM(value) FROM statistics WHERE scenario = '" +
+                                    kv.first + "' AND name = 'insns' AND mode != 'all'"))
+            << kv.first;
+    // the last instruction commits before the scenario's cycle count (vz_timing_cycles:
+    // up to the cycle after the last commit)
+    for (auto &kv : c.last_commit)
+        EXPECT_LT(kv.second, std::stoull(One(path_[0], "SELECT value FROM statistics WHERE"
+                                                       " scenario = '" + kv.first +
+                                                       "' AND name = 'cycles'")))
+            << kv.first;
 }
 
 TEST_F(ScenarioTrace, RunIsCompleteWithTheEffectiveConfig)
