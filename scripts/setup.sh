@@ -6,7 +6,10 @@ PKGS="build-essential cmake pkg-config ninja-build python3 \
   libsystemc-dev libboost-dev libboost-program-options-dev \
   libgtest-dev libgmock-dev libsqlite3-dev sqlite3 libelf-dev libinih-dev \
   gcc-mipsisa64r6el-linux-gnuabi64 binutils-mipsisa64r6el-linux-gnuabi64 \
-  qemu-user qemu-system-mips clang"
+  qemu-user qemu-system-mips clang \
+  chromium"
+# clang: the gcc-vs-clang cycle determinism test (tests/timing)
+# chromium: tests/traces renders the HTML trace report headless (docs/traces.md)
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=""

@@ -5,7 +5,7 @@
  *   vzsim scenarios [--config FILE.ini | --functional] [--handler native|mips]
  *               [--trace FILE.db [--trace-insns SPEC]] [NAME ...] run the built-in scenarios
  *   vzsim entry --listing                                        print the generated code
- *   vzsim report [--format text|csv|json] DB                     latency report of a trace
+ *   vzsim report [--format text|csv|json|html] DB                     latency report of a trace
  * and what vzsim.c shares with them: SIGINT/SIGTERM handling, --trace-insns, and the
  * exit_timer retire observer that times every exit and feeds the trace database
  * (docs/traces.md). In functional mode every number is an instruction count (the
@@ -1024,7 +1024,7 @@ int vz_cmd_report(int argc, char **argv)
             db = NULL, argc = -1;
     }
     if (!db || argc < 0) {
-        fprintf(stderr, "usage: vzsim report [--format text|csv|json] DB\n");
+        fprintf(stderr, "usage: vzsim report [--format text|csv|json|html] DB\n");
         return 2;
     }
     char err[512];

@@ -24,6 +24,7 @@
 #include "sim/isa/isa.h"
 #include "sim/mem/boston.h"
 #include "tools/hvcmds.h"
+#include "traces/export.h"
 #include "sim/timing/timing.h"
 
 #define VZSIM_VERSION "0.1.0"
@@ -45,7 +46,9 @@ static void usage(FILE *f)
             "                 [--trace FILE.db [--trace-insns SPEC]] [NAME ...]\n"
             "       vzsim entry --listing\n"
             "       vzsim compare BASELINE NEW [--tolerance PCT]   (trace DBs, CSV or JSON reports)\n"
-            "       vzsim report [--format text|csv|json] DB\n"
+            "       vzsim report [--format text|csv|json|html] DB\n"
+            "       vzsim export DB --kanata FILE [--window FROM:TO | --exit SEQ [--around N]]\n"
+            "                       [--scenario NAME] | --perfetto FILE\n"
             "       vzsim version\n");
 }
 
@@ -507,6 +510,8 @@ int main(int argc, char **argv)
         return vz_cmd_entry(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return vz_cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "export") == 0)
+        return vz_cmd_export(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("vzsim %s\n", VZSIM_VERSION);
         return 0;

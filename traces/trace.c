@@ -2,6 +2,7 @@
  * traces/trace.c - the trace database writer and the report (docs/traces.md).
  */
 #include "traces/trace.h"
+#include "traces/export.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -1027,10 +1028,12 @@ static char *dup_col(sqlite3_stmt *s, int i)
 
 int vz_trace_report(const char *path, const char *format, FILE *out, char *err, size_t errlen)
 {
+    if (!strcmp(format, "html"))
+        return vz_trace_report_html(path, out, err, errlen);   /* traces/html.c */
     int fmt = !strcmp(format, "text") ? 0 : !strcmp(format, "csv") ? 1
             : !strcmp(format, "json") ? 2 : -1;
     if (fmt < 0) {
-        snprintf(err, errlen, "unknown format '%s' (text, csv, json)", format);
+        snprintf(err, errlen, "unknown format '%s' (text, csv, json, html)", format);
         return -1;
     }
     sqlite3 *db = open_db(path, err, errlen);

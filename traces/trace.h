@@ -130,7 +130,7 @@ int vz_trace_read_insns(const char *path, int64_t run_id, const char *scenario,
 
 /* Print the latency report of the database at path: per run, scenario, exit
  * reason, unit and component, count / min / median / p90 / p99 / max (nearest-rank
- * percentiles). format: "text", "csv" or "json". Returns 0, or -1 with err. */
+ * percentiles). format: "text", "csv", "json" or "html" (traces/html.c). Returns 0, or -1 with err. */
 int vz_trace_report(const char *path, const char *format, FILE *out, char *err, size_t errlen);
 
 /* Nearest-rank percentile p (1..100) of n > 0 sorted values: v[ceil(p*n/100)-1]. */
