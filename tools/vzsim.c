@@ -216,6 +216,8 @@ static int cmd_run(int argc, char **argv)
         vz_timing_attach(timing, cpu);
         if (trace_path)
             vz_timing_chain(timing, trace_retire, &tr);
+        else
+            vz_timing_set_stage_times(timing, 0);   /* nobody reads them */
     }
     g_cpu = cpu;
     signal(SIGINT, on_signal);

@@ -87,6 +87,7 @@ struct vz_timing {
     unsigned fe_ix, fetch_used;
     fe_rec fe_log[FE_LOG];             /* instructions not yet run through the front end */
     unsigned fe_n;
+    int stage_times;                   /* vz_timing_set_stage_times (default on) */
     int fetch_break, fetch_break_after_slot;
     uint64_t redirect;                 /* issue floor of exception/ERET/host-call redirects */
     /* predictors */
@@ -337,6 +338,7 @@ vz_timing *vz_timing_create(const vz_timing_config *cfg)
     if (t->c.l1i.size)
         while ((1u << t->fetch_shift) < t->c.l1i.line)
             t->fetch_shift++;
+    t->stage_times = 1;
     t->after_issue = cfg->depth - 1 - cfg->issue_stage;
     t->to_execute = cfg->execute_stage - cfg->issue_stage;
     t->to_memory = cfg->memory_stage - cfg->issue_stage;
@@ -901,7 +903,8 @@ static inline __attribute__((always_inline)) void retire(vz_timing *t,
     }
 
     /* stage times, before this instruction's effects on the fetch of later ones */
-    front_end_times(t, first, issue, fetch_floor, tcost + icost);
+    if (t->stage_times)
+        front_end_times(t, first, issue, fetch_floor, tcost + icost);
 
     /* effects on later instructions */
     if (__builtin_expect(exc, 0)) {
@@ -1005,6 +1008,13 @@ void vz_timing_reset_stats(vz_timing *t)
     memset(t->st, 0, sizeof t->st);
 }
 
+void vz_timing_set_stage_times(vz_timing *t, int on)
+{
+    if (t->fe_n)
+        fe_flush(t);
+    t->stage_times = !!on;
+}
+
 void vz_timing_last(const vz_timing *t, vz_timing_insn *out)
 {
     /* the front end's log is a cache of work not done yet: running it does not
@@ -1014,8 +1024,10 @@ void vz_timing_last(const vz_timing *t, vz_timing_insn *out)
         fe_flush(m);
     *out = t->last;
     if (t->any) {
-        out->fetch = t->fe[t->fe_ix][0];
-        out->decode = t->fe[t->fe_ix][t->c.decode_stage];
+        if (t->stage_times) {
+            out->fetch = t->fe[t->fe_ix][0];
+            out->decode = t->fe[t->fe_ix][t->c.decode_stage];
+        }
         out->execute = t->last.issue + t->to_execute;
         out->memory = t->last.issue + t->to_memory;
         out->commit = t->last.issue + t->after_issue;
