@@ -233,6 +233,8 @@ static int cmd_run(int argc, char **argv)
         vz_timing_attach(timing, cpu);
         if (tr.f)
             vz_timing_chain(timing, trace_retire, &tr);
+        else
+            vz_timing_set_stage_times(timing, 0);   /* nobody reads them */
     }
     /* the trace database: events and (--trace-insns) instructions */
     vz_trace *trace = NULL;

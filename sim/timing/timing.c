@@ -87,6 +87,7 @@ struct vz_timing {
     unsigned fe_ix, fetch_used;
     fe_rec fe_log[FE_LOG];             /* instructions not yet run through the front end */
     unsigned fe_n;
+    int stage_times;                   /* vz_timing_set_stage_times (default on) */
     int fetch_break, fetch_break_after_slot;
     uint64_t redirect;                 /* issue floor of exception/ERET/host-call redirects */
     /* predictors */
@@ -337,6 +338,7 @@ vz_timing *vz_timing_create(const vz_timing_config *cfg)
     if (t->c.l1i.size)
         while ((1u << t->fetch_shift) < t->c.l1i.line)
             t->fetch_shift++;
+    t->stage_times = 1;
     t->after_issue = cfg->depth - 1 - cfg->issue_stage;
     t->to_execute = cfg->execute_stage - cfg->issue_stage;
     t->to_memory = cfg->memory_stage - cfg->issue_stage;
@@ -645,35 +647,59 @@ enum {   /* the issue constraints, in the order they are passed */
     C_DTLB, C_COUNT
 };
 
-static __attribute__((noinline)) vz_stall_cause
-split_stall(vz_timing_stats *s, const uint64_t *v, const uint8_t *cz, unsigned n, uint64_t base,
-            uint64_t when)
+/* The cause charged for constraint slot i (read before the instruction's effects). */
+static vz_stall_cause cause_of(const vz_timing *t, unsigned i, uint32_t w)
 {
-    uint64_t ct[C_COUNT];
-    uint8_t cc[C_COUNT];
-    unsigned k = 0;
-    vz_stall_cause why = VZ_STALL_RAW;
-    int found = 0;
-    for (unsigned i = 0; i < n; i++) {
-        if (v[i] <= base)
-            continue;
-        if (!found && v[i] == when) {
-            why = (vz_stall_cause)cz[i];
-            found = 1;
-        }
-        unsigned j = k++;
-        for (; j > 0 && ct[j - 1] > v[i]; j--) {
-            ct[j] = ct[j - 1];
-            cc[j] = cc[j - 1];
-        }
-        ct[j] = v[i];
-        cc[j] = cz[i];
+    switch (i) {
+    case C_FRONT: return t->front_cause;
+    case C_BRANCH: return VZ_STALL_BRANCH;
+    case C_ITLB: case C_DTLB: return VZ_STALL_TLB;
+    case C_ICACHE: return VZ_STALL_ICACHE;
+    case C_RS: return (vz_stall_cause)t->reg_cause[vz_f_rs(w)];
+    case C_RT: return (vz_stall_cause)t->reg_cause[vz_f_rt(w)];
+    case C_RD: return (vz_stall_cause)t->reg_cause[vz_f_rd(w)];
+    case C_SERIAL: return VZ_STALL_SERIAL;
+    case C_HAZARD: return VZ_STALL_CP0_HAZARD;
+    default: return VZ_STALL_UNIT;
     }
+}
+
+/* Split a stall among the constraints beyond base (`set`: the slots that apply):
+ * sorted by time (stable: ties go to the first passed), each is charged the cycles
+ * it adds beyond the earlier ones. Returns the cause of the first constraint that
+ * reached `when`. Only called when the instruction stalled. */
+static __attribute__((noinline)) vz_stall_cause
+split_stall(const vz_timing *t, vz_timing_stats *s, const uint64_t *v, unsigned set,
+            uint32_t w, uint64_t base, uint64_t when)
+{
+    unsigned ix[C_COUNT], k = 0;
+    for (; set; set &= set - 1) {
+        unsigned i = (unsigned)__builtin_ctz(set);
+        if (v[i] > base)
+            ix[k++] = i;
+    }
+    if (k == 1) {   /* the common case: one constraint */
+        vz_stall_cause c = cause_of(t, ix[0], w);
+        s->stall[c] += when - base;
+        return c;
+    }
+    vz_stall_cause why = VZ_STALL_RAW;
+    for (unsigned i = 0; i < k; i++)
+        if (v[ix[i]] == when) {
+            why = cause_of(t, ix[i], w);
+            break;
+        }
+    for (unsigned i = 1; i < k; i++)   /* stable insertion sort by time */
+        for (unsigned j = i; j > 0 && v[ix[j - 1]] > v[ix[j]]; j--) {
+            unsigned x = ix[j];
+            ix[j] = ix[j - 1];
+            ix[j - 1] = x;
+        }
     uint64_t at = base;
     for (unsigned i = 0; i < k; i++)
-        if (ct[i] > at) {
-            s->stall[cc[i]] += ct[i] - at;
-            at = ct[i];
+        if (v[ix[i]] > at) {
+            s->stall[cause_of(t, ix[i], w)] += v[ix[i]] - at;
+            at = v[ix[i]];
         }
     return why;
 }
@@ -739,11 +765,13 @@ static inline __attribute__((always_inline)) void retire(vz_timing *t,
      * maximum; only when it is beyond base are they collected to split the stall
      * (split_stall). A constraint that does not apply stays 0. */
     uint64_t when = base;
-    uint64_t cv[C_COUNT] = { 0 };
+    uint64_t cv[C_COUNT];
+    unsigned set = 0;
 #define AT_LEAST(slot, x)                  \
     do {                                   \
         uint64_t x_ = (x);                 \
         cv[slot] = x_;                     \
+        set |= 1u << (slot);               \
         when = x_ > when ? x_ : when;      \
     } while (0)
 
@@ -842,20 +870,8 @@ static inline __attribute__((always_inline)) void retire(vz_timing *t,
 
     const uint64_t issue = when;
     const int first = !t->any;
-    vz_stall_cause why = VZ_STALL_RAW;
-    if (issue > base) {
-        uint8_t cz[C_COUNT] = {
-            [C_FRONT] = (uint8_t)t->front_cause, [C_BRANCH] = VZ_STALL_BRANCH,
-            [C_ITLB] = VZ_STALL_TLB, [C_ICACHE] = VZ_STALL_ICACHE,
-            [C_SERIAL] = VZ_STALL_SERIAL, [C_HAZARD] = VZ_STALL_CP0_HAZARD,
-            [C_UNIT] = VZ_STALL_UNIT, [C_DTLB] = VZ_STALL_TLB,
-        };
-        const uint32_t w = ri->word;
-        cz[C_RS] = t->reg_cause[vz_f_rs(w)];
-        cz[C_RT] = t->reg_cause[vz_f_rt(w)];
-        cz[C_RD] = t->reg_cause[vz_f_rd(w)];
-        why = split_stall(s, cv, cz, C_COUNT, base, issue);
-    }
+    const vz_stall_cause why =
+        issue > base ? split_stall(t, s, cv, set, ri->word, base, issue) : VZ_STALL_RAW;
     if (first || issue > t->cur) {
         t->cur = issue;
         t->used = 1;
@@ -887,7 +903,8 @@ static inline __attribute__((always_inline)) void retire(vz_timing *t,
     }
 
     /* stage times, before this instruction's effects on the fetch of later ones */
-    front_end_times(t, first, issue, fetch_floor, tcost + icost);
+    if (t->stage_times)
+        front_end_times(t, first, issue, fetch_floor, tcost + icost);
 
     /* effects on later instructions */
     if (__builtin_expect(exc, 0)) {
@@ -951,11 +968,8 @@ static inline __attribute__((always_inline)) void retire(vz_timing *t,
     }
 
     vz_timing_insn *l = &t->last;   /* fetch and decode: vz_timing_last */
-    l->issue = issue;
-    l->execute = issue + t->to_execute;
-    l->memory = issue + t->to_memory;
+    l->issue = issue;   /* execute, memory, commit: vz_timing_last */
     l->complete = complete;
-    l->commit = commit;
     l->stall_cause = why;
     l->stall = issue - base;
 }
@@ -994,6 +1008,13 @@ void vz_timing_reset_stats(vz_timing *t)
     memset(t->st, 0, sizeof t->st);
 }
 
+void vz_timing_set_stage_times(vz_timing *t, int on)
+{
+    if (t->fe_n)
+        fe_flush(t);
+    t->stage_times = !!on;
+}
+
 void vz_timing_last(const vz_timing *t, vz_timing_insn *out)
 {
     /* the front end's log is a cache of work not done yet: running it does not
@@ -1003,8 +1024,13 @@ void vz_timing_last(const vz_timing *t, vz_timing_insn *out)
         fe_flush(m);
     *out = t->last;
     if (t->any) {
-        out->fetch = t->fe[t->fe_ix][0];
-        out->decode = t->fe[t->fe_ix][t->c.decode_stage];
+        if (t->stage_times) {
+            out->fetch = t->fe[t->fe_ix][0];
+            out->decode = t->fe[t->fe_ix][t->c.decode_stage];
+        }
+        out->execute = t->last.issue + t->to_execute;
+        out->memory = t->last.issue + t->to_memory;
+        out->commit = t->last.issue + t->after_issue;
     }
 }
 

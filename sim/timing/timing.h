@@ -160,6 +160,11 @@ uint64_t vz_timing_cycles(const vz_timing *t);
 void vz_timing_stats_get(const vz_timing *t, int mode, vz_timing_stats *s);
 void vz_timing_stats_print(FILE *f, const vz_timing *t);
 void vz_timing_last(const vz_timing *t, vz_timing_insn *out);
+/* Stage times (fetch and decode in vz_timing_last) cost about 10% of the model's
+ * time; on by default. A run with no per-instruction consumer (vzsim run without a
+ * trace) turns them off: fetch and decode then read 0 and nothing else changes.
+ * Turning them on again restarts the front end from the current state. */
+void vz_timing_set_stage_times(vz_timing *t, int on);
 
 #ifdef __cplusplus
 }

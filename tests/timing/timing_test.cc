@@ -941,6 +941,38 @@ TEST(TimingStages, OrderedAndMonotonic)
     }
 }
 
+// Turning the stage times off changes nothing but fetch and decode (which read 0).
+TEST(TimingStages, OffChangesNoCycle)
+{
+    NEED_AS();
+    for (const char *cfg : { "i6400.ini", "classic5.ini" }) {
+        uint64_t cyc[2];
+        vz_timing_stats st[2];
+        vz_timing_insn last[2];
+        for (int off = 0; off < 2; off++) {
+            Timed x(load_cfg(cfg));
+            if (off)
+                vz_timing_set_stage_times(x.t, 0);
+            vz_cpu_set_gpr(x.m.cpu, 4, kData);
+            x.code(std::string(kLoadUseSrc) + kRedirectSrc);
+            x.run(9);
+            cyc[off] = vz_timing_cycles(x.t);
+            st[off] = x.stats();
+            vz_timing_last(x.t, &last[off]);
+        }
+        EXPECT_EQ(cyc[0], cyc[1]) << cfg;
+        EXPECT_EQ(memcmp(&st[0], &st[1], sizeof st[0]), 0) << cfg;
+        EXPECT_GT(last[0].fetch, 0u) << cfg;
+        EXPECT_EQ(last[1].fetch, 0u) << cfg;
+        EXPECT_EQ(last[1].decode, 0u) << cfg;
+        EXPECT_EQ(last[0].issue, last[1].issue) << cfg;
+        EXPECT_EQ(last[0].execute, last[1].execute) << cfg;
+        EXPECT_EQ(last[0].memory, last[1].memory) << cfg;
+        EXPECT_EQ(last[0].commit, last[1].commit) << cfg;
+        EXPECT_EQ(last[0].complete, last[1].complete) << cfg;
+    }
+}
+
 TEST(TimingConfig, StageKeys)
 {
     // defaults by name (ID, EX, MEM), else by position around the issue stage
