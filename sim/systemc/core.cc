@@ -121,6 +121,7 @@ void Core::thread()
     else
         run(0);
     sync();
+    end_ = sc_core::sc_time_stamp();
     finished_ = true;
     if (p_.stop_when_done)
         sc_core::sc_stop();
@@ -160,6 +161,12 @@ int Core::bus_access(void *opaque, uint64_t pa, unsigned size, uint64_t *val, in
             k->dev_delay_ = d;
         }
         k->budget();
+        /* and the core synchronises: what the access did to other processes (an
+         * interrupt line lowered by an acknowledge) reaches the core before its next
+         * instruction. The extra delta lets a signal written by the access update
+         * and the irq method run when the local time was zero. */
+        k->sync();
+        sc_core::wait(SC_ZERO_TIME);
     }
     if (t.is_response_error())
         return -1;

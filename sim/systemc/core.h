@@ -89,6 +89,7 @@ public:
     sc_core::sc_time local_time() const;
     const CoreStats &stats() const { return stats_; }
     bool finished() const { return finished_; }
+    sc_core::sc_time end_time() const { return end_; }   // when the program returned
 
 private:
     void thread();
@@ -117,6 +118,7 @@ private:
     sc_core::sc_time dev_delay_;  // device delays since the last sync
     CoreStats stats_;
     bool finished_ = false;
+    sc_core::sc_time end_;
 };
 
 }  // namespace vzsim

@@ -55,6 +55,7 @@ struct Options {
     uint64_t ram_mib = 1024;
     std::string trace;
     bool stats = false;
+    bool dump_regs = false;
     uint64_t pulse_at = 0, pulse_cycles = 0;
     uint64_t invalidate_every = 0;
 };
@@ -66,7 +67,7 @@ struct Board {
     std::unique_ptr<vzsim::Memory> ddr, flash;
     std::unique_ptr<vzsim::Uart> uart;
     std::unique_ptr<vzsim::Timer> timer;
-    std::vector<std::unique_ptr<sc_core::sc_signal<bool>>> lines;
+    std::vector<std::unique_ptr<sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>>> lines;
 
     Board(const std::string &name, const Options &o, const vzsim::CoreParams &cp, sc_time mem_lat)
     {
@@ -89,7 +90,7 @@ struct Board {
         router->map(VZ_BOSTON_UART_BASE, 0x1000, 2, 0);
         router->map(kTimerBase, 0x1000, 3, 0);
         for (unsigned i = 0; i < core->irq.size(); i++) {
-            lines.emplace_back(new sc_core::sc_signal<bool>((name + "_ip" + std::to_string(i + 2)).c_str()));
+            lines.emplace_back(new sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>((name + "_ip" + std::to_string(i + 2)).c_str()));
             core->irq[i].bind(*lines.back());
         }
         timer->irq.bind(*lines[kTimerIp - 2]);
@@ -123,7 +124,7 @@ void print_stats(const char *who, Board &b)
                  "%s: sim time %s, %" PRIu64 " cycles, %" PRIu64 " syncs, %" PRIu64
                  " transactions (%" PRIu64 " to devices, delay %s), %" PRIu64 " debug, %" PRIu64
                  " DMI grants, %" PRIu64 " DMI invalidations\n",
-                 who, sc_core::sc_time_stamp().to_string().c_str(), b.core->cycles(), s.syncs,
+                 who, b.core->end_time().to_string().c_str(), b.core->cycles(), s.syncs,
                  s.transactions, s.device_transactions, s.device_delay.to_string().c_str(),
                  s.debug_transactions, s.dmi_grants, s.dmi_invalidations);
 }
@@ -153,6 +154,7 @@ int parse(int argc, char **argv, Options &o)
         ("ram-mib", po::value(&o.ram_mib)->default_value(1024), "DDR size in MiB (1..2048)")
         ("trace", po::value(&o.trace), "scenarios: write the trace database FILE.db")
         ("stats", po::bool_switch(&o.stats), "print the instruction count and the wrapper's statistics")
+        ("dump-regs", po::bool_switch(&o.dump_regs), "run: print PC and GPRs at the end (stderr)")
         ("irq-pulse-at", po::value(&o.pulse_at)->default_value(0), "timer: raise IP2 at this cycle ...")
         ("irq-pulse-cycles", po::value(&o.pulse_cycles)->default_value(0), "... for this many cycles (0: never)")
         ("dmi-invalidate-every", po::value(&o.invalidate_every)->default_value(0),
@@ -264,6 +266,12 @@ int run_program(const Options &o)
         std::fprintf(stderr, "vzsim: %" PRIu64 " cycles\n", vz_timing_cycles(b.core->timing()));
     if (o.stats)
         print_stats("vzsim-platform", b);
+    if (o.dump_regs) {
+        std::fprintf(stderr, "pc %016" PRIx64, vz_cpu_get_pc(b.core->cpu()));
+        for (unsigned r = 1; r < 32; r++)
+            std::fprintf(stderr, " r%u %016" PRIx64, r, vz_cpu_get_gpr(b.core->cpu(), r));
+        std::fprintf(stderr, "\n");
+    }
     return rc;
 }
 
