@@ -16,18 +16,7 @@ CONFIG=${CONFIG:-$(dirname "$0")/../configs/i6400.ini}
 G=$BUILD/guests
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 
-now() { date +%s.%N; }
-best() {  # best wall time of REPEAT runs of "$@", output to $OUT
-  b=""
-  i=0
-  while [ $i -lt "$REPEAT" ]; do
-    t0=$(now); "$@" > "$OUT" 2>/dev/null </dev/null || true; t1=$(now)
-    t=$(awk "BEGIN{print $t1 - $t0}")
-    if [ -z "$b" ] || [ "$(awk "BEGIN{print ($t < $b)}")" = 1 ]; then b=$t; fi
-    i=$((i + 1))
-  done
-  echo "$b"
-}
+. "$(dirname "$0")/common.sh"
 
 printf "cycle-level, %s, quantum %s cycles, best of %s\n" "$(basename "$CONFIG")" "$QUANTUM" "$REPEAT"
 printf "%-10s %12s %10s %10s %10s %10s %8s %10s %10s %8s\n" program instructions alone_s alone_MIPS \

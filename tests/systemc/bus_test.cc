@@ -13,13 +13,25 @@
 
 namespace {
 
-// A fake bus: RAM at [base, base + size) in a vector, counted.
+struct FakeBus;
+extern const vz_mem_bus kOps;
+
+// A fake bus: RAM at [base, base + size) in a vector, counted, behind a new vz_mem.
 struct FakeBus {
     uint64_t base = 0, size = 0;
     std::vector<uint8_t> bytes;
     vz_mem *mem = nullptr;
     bool grant = false;        // map() adds an external region
     int accesses = 0, debugs = 0, maps = 0;
+
+    FakeBus(uint64_t b, uint64_t n, bool g) : base(b), size(n), bytes(n, 0), grant(g)
+    {
+        mem = vz_mem_create();
+        vz_mem_set_bus(mem, &kOps, this);
+    }
+    ~FakeBus() { vz_mem_destroy(mem); }
+    FakeBus(const FakeBus &) = delete;
+    FakeBus &operator=(const FakeBus &) = delete;
 
     static int access(void *o, uint64_t pa, unsigned size, uint64_t *val, int w)
     {
@@ -58,15 +70,22 @@ struct FakeBus {
 };
 const vz_mem_bus kOps = {FakeBus::access, FakeBus::debug, FakeBus::map};
 
+// A core on b's memory with code at kseg0 0xffffffff80001000 (physical 0x1000),
+// starting there in the reset state (BEV | ERL).
+vz_cpu *boot(FakeBus &b, const std::vector<uint32_t> &code)
+{
+    EXPECT_EQ(vz_mem_write(b.mem, 0x1000, code.data(), code.size() * 4), 0);
+    vz_cpu_config cfg = {};
+    vz_cpu *c = vz_cpu_create(b.mem, &cfg);
+    vz_cpu_set_cp0(c, VZ_CP0_STATUS, 0x00400004);
+    vz_cpu_set_pc(c, 0xffffffff80001000ull);
+    return c;
+}
+
 TEST(MemBus, UnmappedAddressesGoToTheBus)
 {
-    vz_mem *m = vz_mem_create();
-    FakeBus b;
-    b.base = 0x10000;
-    b.size = 0x10000;
-    b.bytes.assign(b.size, 0);
-    b.mem = m;
-    vz_mem_set_bus(m, &kOps, &b);
+    FakeBus b(0x10000, 0x10000, false);
+    vz_mem *m = b.mem;
     ASSERT_EQ(vz_mem_store(m, 0x10008, 4, 0x11223344), 0);
     uint64_t v = 0;
     ASSERT_EQ(vz_mem_load(m, 0x10008, 2, &v), 0);
@@ -85,19 +104,12 @@ TEST(MemBus, UnmappedAddressesGoToTheBus)
     EXPECT_EQ(vz_mem_probe(m, 0x30000, &avail), 0);
     EXPECT_EQ(vz_mem_ptr(m, 0x10000, &avail), nullptr); // no DMI granted
     EXPECT_GT(b.maps, 0);                                // DMI was asked for
-    vz_mem_destroy(m);
 }
 
 TEST(MemBus, MapInstallsExternalRamAndRemovalWithdrawsIt)
 {
-    vz_mem *m = vz_mem_create();
-    FakeBus b;
-    b.base = 0x20000;
-    b.size = 0x2000;
-    b.bytes.assign(b.size, 0);
-    b.mem = m;
-    b.grant = true;
-    vz_mem_set_bus(m, &kOps, &b);
+    FakeBus b(0x20000, 0x2000, true);
+    vz_mem *m = b.mem;
     size_t avail = 0;
     uint8_t *p = vz_mem_ptr(m, 0x20010, &avail);
     ASSERT_EQ(p, b.bytes.data() + 0x10);
@@ -114,18 +126,13 @@ TEST(MemBus, MapInstallsExternalRamAndRemovalWithdrawsIt)
     EXPECT_EQ(b.accesses, 1);
     // unaligned external regions are refused
     EXPECT_NE(vz_mem_add_ram_external(m, 0x40800, 0x1000, b.bytes.data(), 0, "x"), 0);
-    vz_mem_destroy(m);
 }
 
 TEST(MemBus, ReadOnlyExternalRamIsRomForTheCoreAndWrittenThroughTheBus)
 {
-    vz_mem *m = vz_mem_create();
-    FakeBus b;
-    b.base = 0x50000;
-    b.size = 0x1000;
-    b.bytes.assign(b.size, 0);
+    FakeBus b(0x50000, 0x1000, false);
+    vz_mem *m = b.mem;
     std::vector<uint8_t> rom(0x1000, 0xaa);
-    vz_mem_set_bus(m, &kOps, &b);
     ASSERT_EQ(vz_mem_add_ram_external(m, 0x50000, 0x1000, rom.data(), 1, "rom"), 0);
     EXPECT_TRUE(vz_mem_is_rom(m, 0x50004));
     ASSERT_EQ(vz_mem_store(m, 0x50004, 4, 0), 0);         // dropped, as QEMU's ROM
@@ -134,7 +141,6 @@ TEST(MemBus, ReadOnlyExternalRamIsRomForTheCoreAndWrittenThroughTheBus)
     ASSERT_EQ(vz_mem_write(m, 0x50004, &w, 1), 0);        // a loader: the debug path
     EXPECT_EQ(rom[4], 0xaa);
     EXPECT_EQ(b.bytes[4], 0x55);
-    vz_mem_destroy(m);
 }
 
 // A core fetching and storing through the bus only (DMI off), with
@@ -157,18 +163,8 @@ TEST(CoreBus, RunsWithoutHostPointersAndKeepsDecodedCodeCoherent)
         "   .word 0x24020009\n");  // data: addiu $2, $0, 9 (checked by GNU as below)
     ASSERT_EQ(w.size(), 9u);
     ASSERT_EQ(vzsim_test::assemble("addiu $2, $0, 9")[0], w[8]);
-    vz_mem *m = vz_mem_create();
-    FakeBus b;
-    b.base = 0;
-    b.size = 0x4000;
-    b.bytes.assign(b.size, 0);
-    b.mem = m;
-    vz_mem_set_bus(m, &kOps, &b);
-    ASSERT_EQ(vz_mem_write(m, 0x1000, w.data(), w.size() * 4), 0);
-    vz_cpu_config cfg = {};
-    vz_cpu *c = vz_cpu_create(m, &cfg);
-    vz_cpu_set_cp0(c, VZ_CP0_STATUS, 0x00400004);  // BEV | ERL, as at reset
-    vz_cpu_set_pc(c, 0xffffffff80001000ull);
+    FakeBus b(0, 0x4000, false);
+    vz_cpu *c = boot(b, w);
     vz_cpu_set_gpr(c, 4, 2);
     vz_cpu_set_gpr(c, 6, 0xffffffff80001020ull);   // the .word
     vz_cpu_set_gpr(c, 7, 0xffffffff80001000ull);   // 4($7) = the addiu $2 to rewrite
@@ -177,7 +173,6 @@ TEST(CoreBus, RunsWithoutHostPointersAndKeepsDecodedCodeCoherent)
     EXPECT_EQ(vz_cpu_get_gpr(c, 2), 9u);           // the rewritten instruction ran
     EXPECT_GT(b.accesses, 0);
     vz_cpu_destroy(c);
-    vz_mem_destroy(m);
 }
 
 // The same program with DMI granted, then withdrawn while the core holds host
@@ -190,24 +185,13 @@ TEST(CoreBus, ForgetMemDropsHostPointers)
         "1: addiu $3, $3, 1\n"
         "   sw $3, 0($6)\n"
         "   bc 1b\n");
-    vz_mem *m = vz_mem_create();
-    FakeBus b;
-    b.base = 0;
-    b.size = 0x4000;
-    b.bytes.assign(b.size, 0);
-    b.mem = m;
-    b.grant = true;
-    vz_mem_set_bus(m, &kOps, &b);
-    ASSERT_EQ(vz_mem_write(m, 0x1000, w.data(), w.size() * 4), 0);
-    vz_cpu_config cfg = {};
-    vz_cpu *c = vz_cpu_create(m, &cfg);
-    vz_cpu_set_cp0(c, VZ_CP0_STATUS, 0x00400004);
-    vz_cpu_set_pc(c, 0xffffffff80001000ull);
+    FakeBus b(0, 0x4000, true);
+    vz_cpu *c = boot(b, w);
     vz_cpu_set_gpr(c, 6, 0xffffffff80002000ull);
     vz_cpu_run(c, 30);                              // 10 passes through the host pointer
     EXPECT_EQ(b.bytes[0x2000], 10);
     std::vector<uint8_t> moved = b.bytes;           // the target moves its storage
-    vz_mem_remove_external(m, 0, b.size);
+    vz_mem_remove_external(b.mem, 0, b.size);
     vz_cpu_forget_mem(c, 0, b.size);
     b.bytes.swap(moved);
     std::fill(moved.begin(), moved.end(), 0xff);    // the old storage is garbage now
@@ -215,7 +199,6 @@ TEST(CoreBus, ForgetMemDropsHostPointers)
     EXPECT_EQ(b.bytes[0x2000], 20);                 // written through the new storage
     EXPECT_EQ(vz_cpu_get_gpr(c, 3), 20u);
     vz_cpu_destroy(c);
-    vz_mem_destroy(m);
 }
 
 }  // namespace
