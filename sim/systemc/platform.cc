@@ -16,6 +16,7 @@
 #include <cinttypes>
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <memory>
@@ -36,6 +37,10 @@ using sc_core::sc_time;
 using sc_core::SC_NS;
 
 namespace {
+
+/* SystemC's banner on stderr would precede every run's messages: off unless the
+ * user set SYSTEMC_DISABLE_COPYRIGHT_MESSAGE (SystemC reads it before sc_main) */
+const int kQuietBanner = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
 
 constexpr uint64_t kTimerBase = 0x17ff0000;
 constexpr unsigned kTimerIp = 2;   // the Timer drives Cause.IP2
@@ -409,6 +414,7 @@ int run_scenarios(const Options &o, int argc, char **argv)
 
 int sc_main(int argc, char **argv)
 {
+    (void)kQuietBanner;
     Options o;
     int rc = parse(argc, argv, o);
     /* sc_stop() at the end of a program is the normal way out: no "stopped by user"
