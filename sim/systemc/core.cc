@@ -110,7 +110,27 @@ void Core::on_retire(void *opaque, const vz_retire_info *ri)
 
 vz_stop Core::run(uint64_t max_insns)
 {
-    return vz_cpu_run(cpu_, max_insns);
+    if (timing_ || !observers_.empty())
+        return vz_cpu_run(cpu_, max_insns);   // time advances in on_retire
+    /* functional mode and nobody observing: the core's loop without observers, in
+     * slices that end where the quantum does (one cycle per instruction) */
+    vz_cpu_set_retire_observer(cpu_, nullptr, nullptr);
+    uint64_t start = vz_cpu_insns(cpu_);
+    vz_stop why = VZ_STOP_LIMIT;
+    for (;;) {
+        uint64_t done = vz_cpu_insns(cpu_) - start;
+        if (max_insns && done >= max_insns)
+            break;
+        uint64_t slice = sync_at_ > cyc_ ? sync_at_ - cyc_ : 1;
+        if (max_insns && slice > max_insns - done)
+            slice = max_insns - done;
+        why = vz_cpu_run(cpu_, slice);
+        advance(vz_cpu_insns(cpu_));
+        if (why != VZ_STOP_LIMIT)
+            break;
+    }
+    vz_cpu_set_retire_observer(cpu_, &Core::on_retire, this);
+    return why;
 }
 
 void Core::thread()
@@ -146,6 +166,8 @@ int Core::bus_access(void *opaque, uint64_t pa, unsigned size, uint64_t *val, in
     t.set_byte_enable_ptr(nullptr);
     t.set_dmi_allowed(false);
     t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    if (!k->timing_)
+        k->cyc_ = vz_cpu_insns(k->cpu_);   // functional: the fast loop has no observer
     sc_time base = k->local_time();
     sc_time d = base;
     k->socket->b_transport(t, d);
