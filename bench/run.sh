@@ -16,18 +16,7 @@ CONFIG=${CONFIG:-$(dirname "$0")/../configs/i6400.ini}
 G=$BUILD/guests
 QEMU="qemu-system-mips64el -M boston -cpu I6400 -display none -chardev stdio,id=sh0 -semihosting-config enable=on,target=native,chardev=sh0"
 
-now() { date +%s.%N; }
-best() {  # best wall time of REPEAT runs of "$@", output to $OUT
-  b=""
-  i=0
-  while [ $i -lt "$REPEAT" ]; do
-    t0=$(now); "$@" > "$OUT" 2>/dev/null </dev/null || true; t1=$(now)
-    t=$(awk "BEGIN{print $t1 - $t0}")
-    if [ -z "$b" ] || [ "$(awk "BEGIN{print ($t < $b)}")" = 1 ]; then b=$t; fi
-    i=$((i + 1))
-  done
-  echo "$b"
-}
+. "$(dirname "$0")/common.sh"
 
 OUT=$(mktemp)
 QOUT=$(mktemp)

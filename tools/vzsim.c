@@ -238,14 +238,14 @@ static int cmd_run(int argc, char **argv)
     }
     /* the trace database: events and (--trace-insns) instructions */
     vz_trace *trace = NULL;
-    exit_timer *timer = NULL;
+    vz_exit_timer *timer = NULL;
     if (db) {
         char extra[512], ins[64];
-        vz_cli_insn_opts_print(ins, sizeof ins, &io);
+        vz_insn_opts_print(ins, sizeof ins, &io);
         snprintf(extra, sizeof extra, "[run]\nmax_insns = %" PRIu64 "\nram_mib = %" PRIu64
                  "\ntlb_entries = %" PRIu64 "\ntrace_insns = %s\n", max_insns, ram_mib,
                  tlb_entries, ins);
-        trace = vz_cli_trace_create(trace_path, "run", timing ? &tcfg : NULL, timing_path, prog,
+        trace = vz_run_trace_create(trace_path, "vzsim", "run", timing ? &tcfg : NULL, timing_path, prog,
                                     argc, argv, extra, err, sizeof err);
         if (!trace || !(timer = vz_exit_timer_create(trace, NULL, &io))) {
             fprintf(stderr, "vzsim run: %s\n", trace ? "out of memory" : err);
@@ -256,6 +256,7 @@ static int cmd_run(int argc, char **argv)
             return 2;
         }
         vz_exit_timer_attach(timer, cpu, timing, NULL);
+        vz_cli_stop_on_signal(timer);
     }
     vz_cli_signal_cpu(cpu);
     vz_cli_signals_install();

@@ -185,6 +185,25 @@ void vz_cpu_code_written(vz_cpu *c, uint64_t pa, unsigned size)
     }
 }
 
+void vz_cpu_forget_mem(vz_cpu *c, uint64_t pa, uint64_t len)
+{
+    vz_cpu_flush_stlb(c);          /* every fast-path entry (data and fetch) */
+    if (!len)
+        return;
+    for (int b = 0; b < DPAGE_BUCKETS; b++) {
+        dpage **pp = &c->dpages[b];
+        while (*pp) {
+            dpage *p = *pp;
+            if (p->host && p->pa + (1u << DPAGE_SHIFT) > pa && p->pa < pa + len) {
+                *pp = p->next;     /* its host bytes are going away */
+                free(p);
+            } else {
+                pp = &p->next;
+            }
+        }
+    }
+}
+
 void vz_cpu_invalidate_code(vz_cpu *c, uint64_t pa, uint64_t len)
 {
     if (!len)
@@ -712,7 +731,7 @@ unsigned vz_cpu_random(vz_cpu *c)
 int vz_cpu_add_hostcall(vz_cpu *c, uint64_t pa, vz_hostcall_fn fn, void *opaque)
 {
     size_t avail;
-    if (!fn || (pa & 3) || c->nhostcalls >= VZ_MAX_HOSTCALLS || !vz_mem_ptr(c->mem, pa, &avail))
+    if (!fn || (pa & 3) || c->nhostcalls >= VZ_MAX_HOSTCALLS || !vz_mem_probe(c->mem, pa, &avail))
         return -1;
     c->hostcalls[c->nhostcalls].pa = pa;
     c->hostcalls[c->nhostcalls].fn = fn;
@@ -817,13 +836,25 @@ static int virt_copy(vz_cpu *c, uint64_t va, void *buf, const void *src, size_t 
             return -1;
         size_t avail;
         uint8_t *p = vz_mem_ptr(c->mem, pa, &avail);
-        if (!p)
-            return -1;
         size_t k = 4096 - (va & 4095);
-        if (k > avail)
-            k = avail;
         if (k > n)
             k = n;
+        if (!p) {
+            /* memory behind a bus without a host pointer: its debug path */
+            if (b ? vz_mem_read(c->mem, pa, b, k) != 0 : vz_mem_write(c->mem, pa, s, k) != 0)
+                return -1;
+            if (b) {
+                b += k;
+            } else {
+                vz_cpu_invalidate_code(c, pa, k);
+                s += k;
+            }
+            va += k;
+            n -= k;
+            continue;
+        }
+        if (k > avail)
+            k = avail;
         if (b) {
             memcpy(b, p, k);
             b += k;

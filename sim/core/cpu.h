@@ -152,6 +152,16 @@ int vz_cpu_write_virt(vz_cpu *c, uint64_t va, const void *buf, size_t n);
  * loaders, debuggers), so that cached decoded instructions are dropped. */
 void vz_cpu_invalidate_code(vz_cpu *c, uint64_t pa, uint64_t len);
 
+/* Tell the core that host pointers it may hold for physical memory [pa, pa+len)
+ * are no longer valid (a SystemC DMI invalidation, after vz_mem_remove_external):
+ * drops every soft-TLB and fetch-cache entry and the decoded pages of that range
+ * that read host bytes. Safe to call from a device callback during an instruction
+ * (the instruction does not touch its decoded page after its memory access).
+ * Decoded pages of memory behind a bus without a host pointer (read word by word
+ * through vz_mem_load when first decoded) are kept: stores by this core keep them
+ * coherent; writes by others need vz_cpu_invalidate_code. */
+void vz_cpu_forget_mem(vz_cpu *c, uint64_t pa, uint64_t len);
+
 /* Observers (NULL to remove). The retire observer makes the core use its slower
  * tracing loop; without observers the fast loop runs. */
 void vz_cpu_set_retire_observer(vz_cpu *c, vz_retire_fn fn, void *opaque);

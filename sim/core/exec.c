@@ -89,6 +89,8 @@ static int data_slow(vz_cpu *c, uint64_t va, unsigned size, int acc, uint64_t *v
     c->last_pa = pa;
     int r = acc == ACC_STORE ? vz_mem_store(c->mem, pa, size, *val)
                              : vz_mem_load(c->mem, pa, size, val);
+    if (r == 0 && acc == ACC_STORE && vz_cpu_dpage_find(c, pa & ~(uint64_t)4095))
+        vz_cpu_code_written(c, pa, size);   /* code behind a bus (no host pointer) */
     if (r != 0) {
         /* nothing at that physical address: a bus error, always a root
          * exception (vz-facts §10 #14 leaves guest routing open; root is the
@@ -146,7 +148,13 @@ static dpage *fetch_slow(vz_cpu *c, uint64_t pc, int slot)
     size_t avail;
     uint64_t pa_page = pa & ~(uint64_t)4095;
     uint8_t *host = vz_mem_ptr(c->mem, pa_page, &avail);
-    dpage *p = host && avail >= 4096 ? vz_cpu_dpage_get(c, pa_page, host) : NULL;
+    uint64_t probe;
+    dpage *p = NULL;
+    if (host && avail >= 4096)
+        p = vz_cpu_dpage_get(c, pa_page, host);
+    else if (!host && !vz_mem_region_name(c->mem, pa) && vz_mem_load(c->mem, pa, 4, &probe) == 0)
+        p = vz_cpu_dpage_get(c, pa_page, NULL);   /* memory behind a bus, no host pointer:
+                                                      words read when first decoded */
     if (!p) {
         vz_cpu_root_exception(c, pc, VZ_EXC_IBE, slot, 0, 0, 0, -1);
         return NULL;
@@ -385,7 +393,17 @@ static ALWAYS_INLINE void step(vz_cpu *c, const int trace)
     dinsn *d = &dp->insn[(pc >> 2) & (DPAGE_WORDS - 1)];
     if (unlikely(!d->id)) {
         uint32_t word;
-        memcpy(&word, dp->host + (pc & 4095), 4);
+        if (likely(dp->host != NULL)) {
+            memcpy(&word, dp->host + (pc & 4095), 4);
+        } else {
+            uint64_t v;
+            if (vz_mem_load(c->mem, dp->pa | (pc & 4095), 4, &v) != 0) {
+                vz_cpu_root_exception(c, pc, VZ_EXC_IBE, slot != 0, 0, 0, 0, -1);
+                if (trace) c->ri.exception = c->last_exc;
+                return;
+            }
+            word = (uint32_t)v;
+        }
         vz_insn_id id = vz_decode(word);
         d->word = word;
         d->id = (uint16_t)(id == VZ_I_INVALID ? VZ_I_COUNT : id);

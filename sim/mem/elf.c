@@ -320,7 +320,7 @@ static uint64_t first_non_ram(vz_mem *m, uint64_t pa, uint64_t n)
 {
     while (n) {
         size_t avail = 0;
-        if (!vz_mem_ptr(m, pa, &avail) || avail == 0)
+        if (!vz_mem_probe(m, pa, &avail) || avail == 0)
             return pa;
         uint64_t k = n < avail ? n : avail;
         pa += k;
@@ -410,16 +410,14 @@ int vz_elf_load(vz_mem *m, const char *path, vz_elf_info *out, char *err, size_t
                         (unsigned long long)pa);
         }
         uint64_t z = pa + ph.p_filesz, left = ph.p_memsz - ph.p_filesz;
+        static const uint8_t zeros[4096];
         while (left) {
-            size_t avail = 0;
-            uint8_t *p = vz_mem_ptr(m, z, &avail);
-            if (!p || avail == 0) {
+            uint64_t k = left < sizeof zeros ? left : sizeof zeros;
+            if (vz_mem_write(m, z, zeros, (size_t)k) != 0) {
                 elf_file_close(&f);
                 return fail(err, errlen, path, "segment %zu: zero-fill at physical 0x%llx failed", i,
                             (unsigned long long)z);
             }
-            uint64_t k = left < avail ? left : avail;
-            memset(p, 0, (size_t)k);
             z += k;
             left -= k;
         }

@@ -20,6 +20,7 @@ struct region {
     uint64_t target;            /* REG_ALIAS: physical address the base maps to */
     uint8_t **chunks;           /* REG_RAM: size >> CHUNK_SHIFT pointers */
     int rom;                    /* REG_RAM: stores through vz_mem_store are dropped */
+    uint8_t *ext;               /* REG_RAM: caller-owned host bytes (no chunks) */
     const vz_mmio_ops *ops;     /* REG_MMIO */
     void *opaque;
     char name[32];
@@ -32,6 +33,8 @@ struct vz_mem {
     uint64_t allocated;
     vz_mem_observer observer;
     void *observer_opaque;
+    const vz_mem_bus *bus;      /* addresses in no region (NULL: none) */
+    void *bus_opaque;
 };
 
 vz_mem *vz_mem_create(void)
@@ -46,7 +49,7 @@ void vz_mem_destroy(vz_mem *m)
         return;
     for (int i = 0; i < m->nregions; i++) {
         struct region *r = &m->regions[i];
-        if (r->kind == REG_RAM) {
+        if (r->kind == REG_RAM && !r->ext) {
             uint64_t n = r->size >> VZ_MEM_CHUNK_SHIFT;
             for (uint64_t c = 0; c < n; c++)
                 free(r->chunks[c]);
@@ -96,6 +99,40 @@ int vz_mem_add_ram(vz_mem *m, uint64_t base, uint64_t size, const char *name)
 }
 
 static struct region *find(vz_mem *m, uint64_t *pa);
+
+int vz_mem_add_ram_external(vz_mem *m, uint64_t base, uint64_t size, uint8_t *host,
+                            int readonly, const char *name)
+{
+    if (!host || ((base | size) & 4095))
+        return -1;
+    struct region r = { .kind = REG_RAM, .base = base, .size = size, .ext = host,
+                        .rom = readonly != 0 };
+    set_name(&r, name ? name : "external");
+    return add_region(m, &r);
+}
+
+int vz_mem_remove_external(vz_mem *m, uint64_t base, uint64_t size)
+{
+    int removed = 0;
+    for (int i = 0; i < m->nregions;) {
+        struct region *r = &m->regions[i];
+        if (r->kind == REG_RAM && r->ext && base < r->base + r->size && r->base < base + size) {
+            memmove(r, r + 1, (size_t)(m->nregions - i - 1) * sizeof *r);
+            m->nregions--;
+            removed++;
+        } else {
+            i++;
+        }
+    }
+    m->last = 0;
+    return removed;
+}
+
+void vz_mem_set_bus(vz_mem *m, const vz_mem_bus *bus, void *opaque)
+{
+    m->bus = bus;
+    m->bus_opaque = opaque;
+}
 
 int vz_mem_add_rom(vz_mem *m, uint64_t base, uint64_t size, const char *name)
 {
@@ -160,10 +197,21 @@ static struct region *find(vz_mem *m, uint64_t *pa)
 
 uint8_t *vz_mem_ptr(vz_mem *m, uint64_t pa, size_t *avail)
 {
-    struct region *r = find(m, &pa);
+    uint64_t a = pa;
+    struct region *r = find(m, &a);
+    if (!r && m->bus && m->bus->map && m->bus->map(m->bus_opaque, pa) == 0) {
+        a = pa;
+        r = find(m, &a);            /* the bus added a region (DMI) */
+    }
     if (!r || r->kind != REG_RAM)
         return NULL;
+    pa = a;
     uint64_t off = pa - r->base;
+    if (r->ext) {
+        if (avail)
+            *avail = (size_t)(r->size - off);
+        return r->ext + off;
+    }
     uint64_t c = off >> VZ_MEM_CHUNK_SHIFT;
     if (!r->chunks[c]) {
         r->chunks[c] = calloc(1, VZ_MEM_CHUNK);
@@ -182,8 +230,30 @@ static int copy(vz_mem *m, uint64_t pa, void *buf, const void *src, size_t n)
     uint8_t *b = buf;
     const uint8_t *s = src;
     while (n) {
-        size_t avail;
-        uint8_t *p = vz_mem_ptr(m, pa, &avail);
+        size_t avail = 0;
+        uint64_t a = pa;
+        struct region *r = find(m, &a);
+        /* a read-only external region (DMI for reads only) is written through the bus */
+        int ro_ext = r && r->kind == REG_RAM && r->ext && r->rom && !b;
+        uint8_t *p = ro_ext ? NULL : vz_mem_ptr(m, pa, &avail);
+        if (!p && (ro_ext || !r)) {
+            /* not in any region, or read-only DMI: the bus's debug path */
+            if (!m->bus || !m->bus->debug)
+                return -1;
+            size_t k = 4096 - (pa & 4095);
+            if (k > n)
+                k = n;
+            void *where = b ? (void *)b : (void *)s;
+            if (m->bus->debug(m->bus_opaque, pa, where, k, b == NULL) != k)
+                return -1;
+            if (b)
+                b += k;
+            else
+                s += k;
+            pa += k;
+            n -= k;
+            continue;
+        }
         if (!p)
             return -1;
         size_t k = n < avail ? n : avail;
@@ -217,7 +287,7 @@ int vz_mem_load(vz_mem *m, uint64_t pa, unsigned size, uint64_t *val)
     uint64_t a = pa;
     struct region *r = find(m, &a);
     if (!r)
-        return -1;
+        return m->bus && m->bus->access ? m->bus->access(m->bus_opaque, pa, size, val, 0) : -1;
     if (r->kind == REG_MMIO) {
         if (a - r->base > r->size - size)
             return -1;
@@ -237,7 +307,7 @@ int vz_mem_store(vz_mem *m, uint64_t pa, unsigned size, uint64_t val)
     uint64_t a = pa;
     struct region *r = find(m, &a);
     if (!r)
-        return -1;
+        return m->bus && m->bus->access ? m->bus->access(m->bus_opaque, pa, size, &val, 1) : -1;
     if (r->kind == REG_MMIO) {
         if (a - r->base > r->size - size)
             return -1;
@@ -254,6 +324,20 @@ const char *vz_mem_region_name(const vz_mem *m, uint64_t pa)
         if (pa - m->regions[i].base < m->regions[i].size)
             return m->regions[i].name;
     return NULL;
+}
+
+int vz_mem_probe(vz_mem *m, uint64_t pa, size_t *avail)
+{
+    uint8_t *p = vz_mem_ptr(m, pa, avail);
+    if (p)
+        return 1;
+    uint64_t a = pa;
+    uint8_t byte;
+    if (find(m, &a) || !m->bus || !m->bus->debug || m->bus->debug(m->bus_opaque, pa, &byte, 1, 0) != 1)
+        return 0;
+    if (avail)
+        *avail = (size_t)(4096 - (pa & 4095));
+    return 1;
 }
 
 uint64_t vz_mem_allocated_bytes(const vz_mem *m)

@@ -76,6 +76,40 @@ uint64_t vz_mem_allocated_bytes(const vz_mem *m);
 
 void vz_mem_set_observer(vz_mem *m, vz_mem_observer fn, void *opaque);
 
+/* ---- an external bus behind the regions (the SystemC wrapper, docs/systemc.md) ----
+ * Physical addresses that fall in no region go to the bus, when one is set:
+ *  - access: one vz_mem_load / vz_mem_store (size 1, 2, 4, 8); 0, or -1 for a bus error;
+ *  - debug:  a bulk copy for vz_mem_read / vz_mem_write / vz_mem_probe (loaders,
+ *            semihosting, the embedded hypervisor): no side effects, no time; returns
+ *            the number of bytes transferred (n when all of them were);
+ *  - map:    asked by vz_mem_ptr for a host pointer (DMI): the bus adds an external
+ *            region covering pa (vz_mem_add_ram_external) and returns 0, or returns -1
+ *            (the address then stays on the access path). NULL: never.
+ * Without a bus, every function behaves as before. */
+typedef struct vz_mem_bus {
+    int (*access)(void *opaque, uint64_t pa, unsigned size, uint64_t *val, int is_write);
+    size_t (*debug)(void *opaque, uint64_t pa, void *buf, size_t n, int is_write);
+    int (*map)(void *opaque, uint64_t pa);
+} vz_mem_bus;
+void vz_mem_set_bus(vz_mem *m, const vz_mem_bus *bus, void *opaque);
+
+/* RAM whose bytes live in host memory owned by the caller (a DMI pointer): host is
+ * the host address of physical base. base and size must be multiples of 4 KiB. With
+ * readonly, vz_mem_is_rom is true for it (the core drops its stores, as for ROM) and
+ * vz_mem_write goes to the bus's debug path instead of the host bytes. Returns 0, or
+ * -1 as vz_mem_add_ram. */
+int vz_mem_add_ram_external(vz_mem *m, uint64_t base, uint64_t size, uint8_t *host,
+                            int readonly, const char *name);
+/* Remove every external region overlapping [base, base + size) (a DMI
+ * invalidation). Returns how many were removed. The caller must also tell each core
+ * using m (vz_cpu_forget_mem), which keeps host pointers of its own. */
+int vz_mem_remove_external(vz_mem *m, uint64_t base, uint64_t size);
+
+/* Is pa backed by memory a loader may write: RAM (then *avail = bytes to the end of
+ * its chunk or external region), or an address the bus's debug path accepts (then
+ * *avail = bytes to the end of the 4 KiB page)? 1 or 0. */
+int vz_mem_probe(vz_mem *m, uint64_t pa, size_t *avail);
+
 #ifdef __cplusplus
 }
 #endif
