@@ -771,13 +771,15 @@ static inline __attribute__((always_inline)) void retire(vz_timing *t,
      * (split_stall). A constraint that does not apply stays 0. */
     uint64_t when = base;
     uint64_t cv[C_COUNT];
-    unsigned set = 0;
-#define AT_LEAST(slot, x)                  \
-    do {                                   \
-        uint64_t x_ = (x);                 \
-        cv[slot] = x_;                     \
-        set |= 1u << (slot);               \
-        when = x_ > when ? x_ : when;      \
+    unsigned set = 0, over = 0, why_slot = 0;
+#define AT_LEAST(slot, x)                          \
+    do {                                           \
+        uint64_t x_ = (x);                         \
+        cv[slot] = x_;                             \
+        set |= 1u << (slot);                       \
+        over += x_ > base;                         \
+        why_slot = x_ > when ? (slot) : why_slot;  \
+        when = x_ > when ? x_ : when;              \
     } while (0)
 
     AT_LEAST(C_FRONT, t->front);
@@ -875,8 +877,15 @@ static inline __attribute__((always_inline)) void retire(vz_timing *t,
 
     const uint64_t issue = when;
     const int first = !t->any;
-    const vz_stall_cause why =
-        issue > base ? split_stall(t, s, cv, set, ri->word, base, issue) : VZ_STALL_RAW;
+    vz_stall_cause why = VZ_STALL_RAW;
+    if (issue > base) {
+        if (over == 1) {   /* one constraint: it takes the whole stall */
+            why = cause_of(t, why_slot, ri->word);
+            s->stall[why] += issue - base;
+        } else {
+            why = split_stall(t, s, cv, set, ri->word, base, issue);
+        }
+    }
     if (first || issue > t->cur) {
         t->cur = issue;
         t->used = 1;
