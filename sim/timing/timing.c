@@ -74,6 +74,10 @@ struct vz_timing {
     uint64_t unit_free[VZ_UNIT_COUNT][VZ_TIMING_MAX_UNITS];
     uint64_t all_done, cp0w_ready;
     uint64_t commit_end;               /* last commit + 1 (absolute) */
+    /* the cycles from seg_start to commit_end belong to mode seg_mode and are not
+     * yet in st[seg_mode].cycles (added when the mode changes, and by the queries) */
+    uint64_t seg_start;
+    int seg_mode;
     uint64_t fetch_line;
     int fetch_line_valid;
     /* pending redirects */
@@ -384,7 +388,8 @@ void vz_timing_reset(vz_timing *t)
     memset(t->reg_ready, 0, sizeof t->reg_ready);
     memset(t->reg_cause, 0, sizeof t->reg_cause);
     memset(t->unit_free, 0, sizeof t->unit_free);
-    t->all_done = t->cp0w_ready = t->commit_end = 0;
+    t->all_done = t->cp0w_ready = t->commit_end = t->seg_start = 0;
+    t->seg_mode = 0;
     t->fetch_line_valid = 0;
     memset(&t->br, 0, sizeof t->br);
     t->exc_pending = t->eret_pending = 0;
@@ -766,13 +771,15 @@ static inline __attribute__((always_inline)) void retire(vz_timing *t,
      * (split_stall). A constraint that does not apply stays 0. */
     uint64_t when = base;
     uint64_t cv[C_COUNT];
-    unsigned set = 0;
-#define AT_LEAST(slot, x)                  \
-    do {                                   \
-        uint64_t x_ = (x);                 \
-        cv[slot] = x_;                     \
-        set |= 1u << (slot);               \
-        when = x_ > when ? x_ : when;      \
+    unsigned set = 0, over = 0, why_slot = 0;
+#define AT_LEAST(slot, x)                          \
+    do {                                           \
+        uint64_t x_ = (x);                         \
+        cv[slot] = x_;                             \
+        set |= 1u << (slot);                       \
+        over += x_ > base;                         \
+        why_slot = x_ > when ? (slot) : why_slot;  \
+        when = x_ > when ? x_ : when;              \
     } while (0)
 
     AT_LEAST(C_FRONT, t->front);
@@ -870,8 +877,15 @@ static inline __attribute__((always_inline)) void retire(vz_timing *t,
 
     const uint64_t issue = when;
     const int first = !t->any;
-    const vz_stall_cause why =
-        issue > base ? split_stall(t, s, cv, set, ri->word, base, issue) : VZ_STALL_RAW;
+    vz_stall_cause why = VZ_STALL_RAW;
+    if (issue > base) {
+        if (over == 1) {   /* one constraint: it takes the whole stall */
+            why = cause_of(t, why_slot, ri->word);
+            s->stall[why] += issue - base;
+        } else {
+            why = split_stall(t, s, cv, set, ri->word, base, issue);
+        }
+    }
     if (first || issue > t->cur) {
         t->cur = issue;
         t->used = 1;
@@ -898,7 +912,11 @@ static inline __attribute__((always_inline)) void retire(vz_timing *t,
      * consumers), so results still in flight at the end of a run are not counted */
     const uint64_t commit = issue + t->after_issue;
     if (commit + 1 > t->commit_end) {
-        s->cycles += commit + 1 - t->commit_end;
+        if (__builtin_expect(mode != t->seg_mode, 0)) {
+            t->st[t->seg_mode].cycles += t->commit_end - t->seg_start;
+            t->seg_mode = mode;
+            t->seg_start = t->commit_end;
+        }
         t->commit_end = commit + 1;
     }
 
@@ -1000,12 +1018,13 @@ void vz_timing_chain(vz_timing *t, vz_retire_fn next, void *opaque)
 
 uint64_t vz_timing_cycles(const vz_timing *t)
 {
-    return t->st[0].cycles + t->st[1].cycles;
+    return t->st[0].cycles + t->st[1].cycles + (t->commit_end - t->seg_start);
 }
 
 void vz_timing_reset_stats(vz_timing *t)
 {
     memset(t->st, 0, sizeof t->st);
+    t->seg_start = t->commit_end;
 }
 
 void vz_timing_set_stage_times(vz_timing *t, int on)
@@ -1038,12 +1057,15 @@ void vz_timing_stats_get(const vz_timing *t, int mode, vz_timing_stats *s)
 {
     if (mode == 0 || mode == 1) {
         *s = t->st[mode];
+        if (mode == t->seg_mode)
+            s->cycles += t->commit_end - t->seg_start;
         return;
     }
     const uint64_t *a = (const uint64_t *)&t->st[0], *b = (const uint64_t *)&t->st[1];
     uint64_t *o = (uint64_t *)s;
     for (size_t i = 0; i < sizeof *s / sizeof(uint64_t); i++)
         o[i] = a[i] + b[i];
+    s->cycles += t->commit_end - t->seg_start;
 }
 
 void vz_timing_stats_print(FILE *f, const vz_timing *t)
