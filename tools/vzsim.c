@@ -233,7 +233,7 @@ static int cmd_run(int argc, char **argv)
         vz_timing_attach(timing, cpu);
         if (tr.f)
             vz_timing_chain(timing, trace_retire, &tr);
-        else
+        else if (!(db && io.mode))
             vz_timing_set_stage_times(timing, 0);   /* nobody reads them */
     }
     /* the trace database: events and (--trace-insns) instructions */
