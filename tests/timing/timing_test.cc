@@ -8,21 +8,13 @@
 #include <vector>
 
 #include "sim/timing/timing.h"
+#include "tests/timing/load_config.h"
 #include "tests/core/machine.h"
 
 using namespace vzsim_test;
 
 namespace {
 
-vz_timing_config load_cfg(const char *name)
-{
-    vz_timing_config c;
-    vz_timing_config_default(&c);
-    char err[300];
-    std::string path = std::string(VZSIM_CONFIGS_DIR) + "/" + name;
-    EXPECT_EQ(vz_timing_config_load(path.c_str(), &c, err, sizeof err), 0) << err;
-    return c;
-}
 
 constexpr uint64_t kData = 0xffffffff80100000ull;   // kseg0, physical 1 MiB
 

@@ -25,18 +25,10 @@
 #include "hv/entry/host.h"
 #include "sim/mem/boston.h"
 #include "sim/timing/timing.h"
+#include "tests/timing/load_config.h"
 
 namespace {
 
-vz_timing_config load_cfg(const char *name)
-{
-    vz_timing_config c;
-    vz_timing_config_default(&c);
-    char err[300];
-    std::string path = std::string(VZSIM_CONFIGS_DIR) + "/" + name;
-    EXPECT_EQ(vz_timing_config_load(path.c_str(), &c, err, sizeof err), 0) << err;
-    return c;
-}
 
 // Cycle counts at every marker (value -> one entry per time it retired), plus
 // functional counts of the retire stream between a kernel's markers.
