@@ -32,6 +32,7 @@ typedef struct pending_branch {
     int valid;
     uint64_t pc, issue, fall, target;   /* target: predicted target if have_target */
     int mode, cond, taken, pred_taken, have_target, direct;
+    int pushed;                         /* it pushed its return address on the RAS */
     unsigned bht_ix;
 } pending_branch;
 
@@ -480,6 +481,7 @@ static void predict(vz_timing *t, const vz_retire_info *ri, const vz_insn_info *
             t->ras_n--;
         }
         t->ras[t->ras_n++] = b->fall;
+        b->pushed = 1;
     }
 }
 
@@ -725,6 +727,19 @@ static inline __attribute__((always_inline)) void retire(vz_timing *t,
             h0 = t->all_done;
         if (t->front > h0)
             h0 = t->front;
+        if (t->br.valid) {
+            /* the jump into the host function resolves at its address (a BTB miss
+             * or a wrong target costs as for any branch), and the host function
+             * returns to the link address as a return predicted by the RAS would */
+            int pushed = t->br.pushed;
+            uint64_t pen = resolve(t, ri->pc);
+            if (pen) {
+                s->stall[VZ_STALL_BRANCH] += pen;
+                h0 += pen;
+            }
+            if (pushed && t->ras_n)
+                t->ras_n--;
+        }
         s->hostcalls++;
         redirect_at_least(t, h0 + c->hostcall, VZ_STALL_HOSTCALL);
         t->closed = 1;
