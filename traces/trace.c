@@ -51,20 +51,17 @@ const char vz_trace_schema_sql[] =
     "  eret_insns         INTEGER,\n"
     "  total_insns        INTEGER\n"
     ");\n"
-    "CREATE TABLE events (\n"
-    "  run_id   INTEGER NOT NULL REFERENCES runs(id),\n"
-    "  seq      INTEGER NOT NULL,\n"
-    "  scenario TEXT,\n"
-    "  cycle    INTEGER,\n"
-    "  insn     INTEGER NOT NULL,\n"
-    "  kind     TEXT NOT NULL,\n"
-    "  mode     TEXT NOT NULL CHECK (mode IN ('root', 'guest')),\n"
-    "  pc       INTEGER,\n"
-    "  exccode  INTEGER,\n"
-    "  gexccode INTEGER,\n"
-    "  detail   TEXT\n"
+    "CREATE TABLE trace_strings (\n"
+    "  id   INTEGER PRIMARY KEY,\n"
+    "  text TEXT NOT NULL UNIQUE\n"
     ");\n"
-    "CREATE TABLE statistics (\n"
+    "CREATE TABLE event_chunks (\n"
+    "  run_id    INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  scenario  TEXT,\n"
+    "  first_seq INTEGER NOT NULL,\n"
+    "  count     INTEGER NOT NULL,\n"
+    "  data      BLOB NOT NULL\n"
+    ");\n"    "CREATE TABLE statistics (\n"
     "  run_id   INTEGER NOT NULL REFERENCES runs(id),\n"
     "  scenario TEXT,\n"
     "  name     TEXT NOT NULL,\n"
@@ -127,6 +124,15 @@ struct vz_trace {
     uint64_t seq, event_seq;
     uint64_t pending;            /* rows since the last commit */
     uint64_t pending_bytes;      /* per-instruction trace bytes since the last commit */
+    sqlite3_stmt *ins_string;
+    unsigned char *ev;           /* the event chunk being filled (writer thread) */
+    unsigned nev;
+    uint64_t ev_first_seq;
+    char ev_scenario[STR_MAX];
+    int ev_has_scenario;
+    char **strings;              /* trace_strings: open addressing, id = slot's id */
+    uint32_t *string_ids;
+    unsigned nstrings, string_cap;
     time_t last_commit;          /* second of the last commit */
     /* the queue */
     pthread_t thread;
@@ -184,6 +190,15 @@ enum {
     R_PC = 0, R_FETCH = 8, R_WORD = 16, R_SEQ = 20, R_FLAGS = 24, R_EXC = 25, R_DECODE = 28,
     R_ISSUE = 32, R_EXECUTE = 36, R_MEMORY = 40, R_COMMIT = 44,
 };
+
+/* ---- the record layout of event_chunks.data (docs/traces.md) ---- */
+
+enum {
+    E_CYCLE = 0, E_INSN = 8, E_PC = 16, E_KIND = 24, E_DETAIL = 28, E_FLAGS = 32, E_EXC = 33,
+    E_GEXC = 34,
+};
+enum { EF_GUEST = 1, EF_CYCLE = 2, EF_PC = 4, EF_EXC = 8, EF_GEXC = 16 };
+_Static_assert(E_GEXC < VZ_TRACE_EVENT_RECORD_SIZE, "an event record holds its fields");
 
 static void put_le(unsigned char *p, uint64_t v, int n)
 {
@@ -255,6 +270,27 @@ static void view_sql(char *out, size_t n)
         ADD(" AS \"%s\"", f[i].name);
     }
     ADD(" FROM h;\n");
+    /* events: the records of event_chunks, with the strings of trace_strings */
+    ADD("CREATE VIEW events AS WITH h AS MATERIALIZED (SELECT c.run_id, c.scenario,"
+        " c.first_seq + s.i AS seq, hex(substr(c.data, s.i * %d + 1, %d)) AS x FROM"
+        " event_chunks c JOIN insn_slots s ON s.i < c.count), r AS (SELECT run_id, seq,"
+        " scenario, ", VZ_TRACE_EVENT_RECORD_SIZE, VZ_TRACE_EVENT_RECORD_SIZE);
+    static const struct { const char *name; int off, len; } g[] = {
+        {"c", E_CYCLE, 8}, {"i", E_INSN, 8}, {"p", E_PC, 8}, {"k", E_KIND, 4},
+        {"d", E_DETAIL, 4}, {"f", E_FLAGS, 1}, {"e", E_EXC, 1}, {"g", E_GEXC, 1},
+    };
+    for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
+        ADD("%s", i ? ", " : "");
+        LE(g[i].off, g[i].len);
+        ADD(" AS %s", g[i].name);
+    }
+    ADD(" FROM h) SELECT run_id, seq, scenario, CASE WHEN f & %d THEN c END AS cycle,"
+        " i AS insn, (SELECT text FROM trace_strings WHERE id = k) AS kind,"
+        " CASE WHEN f & %d THEN 'guest' ELSE 'root' END AS mode,"
+        " CASE WHEN f & %d THEN p END AS pc, CASE WHEN f & %d THEN e END AS exccode,"
+        " CASE WHEN f & %d THEN g END AS gexccode,"
+        " (SELECT text FROM trace_strings WHERE id = d) AS detail FROM r;\n",
+        EF_CYCLE, EF_GUEST, EF_PC, EF_EXC, EF_GEXC);
 #undef LE
 #undef ADD
 }
@@ -270,10 +306,13 @@ vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *e
         return NULL;
     }
     vz_trace *t = calloc(1, sizeof *t);
-    if (!t || !(t->chunk = malloc(CHUNK_BYTES)) || !(t->cur = calloc(1, sizeof *t->cur))) {
+    if (!t || !(t->chunk = malloc(CHUNK_BYTES)) || !(t->cur = calloc(1, sizeof *t->cur)) ||
+        !(t->ev = malloc((size_t)VZ_TRACE_CHUNK_RECORDS * VZ_TRACE_EVENT_RECORD_SIZE))) {
         set_err(err, errlen, path, NULL);
-        if (t)
+        if (t) {
             free(t->chunk);
+            free(t->cur);
+        }
         free(t);
         return NULL;
     }
@@ -334,8 +373,10 @@ vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *e
                            " ?, ?, ?, ?, ?, ?)", -1, &t->ins_exit, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(t->db, "INSERT INTO statistics VALUES (?, ?, ?, ?, ?)", -1,
                            &t->ins_stat, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(t->db, "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           -1, &t->ins_event, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(t->db, "INSERT INTO event_chunks VALUES (?, ?, ?, ?, ?)", -1,
+                           &t->ins_event, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(t->db, "INSERT INTO trace_strings VALUES (?, ?)", -1,
+                           &t->ins_string, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(t->db, "INSERT INTO insn_chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            -1, &t->ins_chunk, NULL) != SQLITE_OK ||
         exec(t->db, "BEGIN") != 0) {
@@ -364,9 +405,11 @@ fail:
     sqlite3_finalize(t->ins_stat);
     sqlite3_finalize(t->ins_event);
     sqlite3_finalize(t->ins_chunk);
+    sqlite3_finalize(t->ins_string);
     sqlite3_close(t->db);
     free(t->chunk);
     free(t->cur);
+    free(t->ev);
     free(t);
     return NULL;
 }
@@ -375,8 +418,12 @@ int64_t vz_trace_run_id(const vz_trace *t) { return t->run_id; }
 
 /* ---- the writer thread: every SQLite call of a running writer ---- */
 
+static int w_flush_events(vz_trace *t);
+
 static int w_commit(vz_trace *t)
 {
+    if (w_flush_events(t) != 0)
+        return -1;
     t->pending = 0;
     t->pending_bytes = 0;
     return exec(t->db, "COMMIT; BEGIN");
@@ -398,6 +445,14 @@ static void bind_static(sqlite3_stmt *s, int i, const char *v)
 {
     if (v)
         sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static unsigned str_hash(const char *v)    /* FNV-1a */
+{
+    unsigned h = 2166136261u;
+    for (; *v; v++)
+        h = (h ^ (unsigned char)*v) * 16777619u;
+    return h;
 }
 
 static int w_exit(vz_trace *t, const vz_trace_exit *e)
@@ -433,25 +488,108 @@ static int w_exit(vz_trace *t, const vz_trace_exit *e)
     return w_row_done(t, s);
 }
 
-static int w_event(vz_trace *t, const vz_trace_event *e)
+/* The id of string v in trace_strings, inserting it the first time (0: failed). */
+static uint32_t w_string(vz_trace *t, const char *v)
 {
+    if ((t->nstrings + 1) * 2 > t->string_cap) {          /* grow: load <= 1/2 */
+        unsigned cap = t->string_cap ? t->string_cap * 2 : 64;
+        char **ns = calloc(cap, sizeof *ns);
+        uint32_t *ni = calloc(cap, sizeof *ni);
+        if (!ns || !ni) {
+            free(ns);
+            free(ni);
+            return 0;
+        }
+        for (unsigned i = 0; i < t->string_cap; i++) {
+            if (!t->strings[i])
+                continue;
+            unsigned j = str_hash(t->strings[i]) & (cap - 1);
+            while (ns[j])
+                j = (j + 1) & (cap - 1);
+            ns[j] = t->strings[i];
+            ni[j] = t->string_ids[i];
+        }
+        free(t->strings);
+        free(t->string_ids);
+        t->strings = ns;
+        t->string_ids = ni;
+        t->string_cap = cap;
+    }
+    unsigned j = str_hash(v) & (t->string_cap - 1);
+    for (; t->strings[j]; j = (j + 1) & (t->string_cap - 1))
+        if (!strcmp(t->strings[j], v))
+            return t->string_ids[j];
+    char *copy = strdup(v);
+    if (!copy)
+        return 0;
+    uint32_t id = ++t->nstrings;
+    sqlite3_stmt *st = t->ins_string;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, copy, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+        free(copy);
+        return 0;
+    }
+    t->strings[j] = copy;
+    t->string_ids[j] = id;
+    return id;
+}
+
+/* Write the event chunk being filled as one row of event_chunks. */
+static int w_flush_events(vz_trace *t)
+{
+    if (!t->nev)
+        return 0;
     sqlite3_stmt *s = t->ins_event;
     sqlite3_bind_int64(s, 1, t->run_id);
-    sqlite3_bind_int64(s, 2, (int64_t)t->event_seq++);
-    bind_static(s, 3, e->scenario);
-    if (e->has_cycle)
-        sqlite3_bind_int64(s, 4, (int64_t)e->cycle);
-    sqlite3_bind_int64(s, 5, (int64_t)e->insn);
-    bind_static(s, 6, e->kind);
-    sqlite3_bind_text(s, 7, e->guest ? "guest" : "root", -1, SQLITE_STATIC);
-    if (e->pc_known)
-        sqlite3_bind_int64(s, 8, (int64_t)e->pc);
-    if (e->exccode >= 0)
-        sqlite3_bind_int(s, 9, e->exccode);
-    if (e->gexccode >= 0)
-        sqlite3_bind_int(s, 10, e->gexccode);
-    bind_static(s, 11, e->detail);
-    return w_row_done(t, s);
+    if (t->ev_has_scenario)
+        bind_static(s, 2, t->ev_scenario);
+    sqlite3_bind_int64(s, 3, (int64_t)t->ev_first_seq);
+    sqlite3_bind_int64(s, 4, t->nev);
+    sqlite3_bind_blob(s, 5, t->ev, (int)(t->nev * VZ_TRACE_EVENT_RECORD_SIZE), SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    t->nev = 0;
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int w_event(vz_trace *t, const vz_trace_event *e)
+{
+    int same = e->scenario ? t->ev_has_scenario && !strcmp(e->scenario, t->ev_scenario)
+                           : !t->ev_has_scenario;
+    if (t->nev && (!same || t->nev == VZ_TRACE_CHUNK_RECORDS) && w_flush_events(t) != 0)
+        return -1;
+    if (!same) {
+        t->ev_has_scenario = e->scenario != NULL;
+        if (e->scenario)
+            snprintf(t->ev_scenario, sizeof t->ev_scenario, "%s", e->scenario);
+    }
+    uint32_t kind = w_string(t, e->kind), detail = e->detail ? w_string(t, e->detail) : 0;
+    if (!kind || (e->detail && !detail))
+        return -1;
+    if (!t->nev)
+        t->ev_first_seq = t->event_seq;
+    t->event_seq++;
+    unsigned char *p = t->ev + (size_t)t->nev++ * VZ_TRACE_EVENT_RECORD_SIZE;
+    memset(p, 0, VZ_TRACE_EVENT_RECORD_SIZE);
+    put_le(p + E_CYCLE, e->has_cycle ? e->cycle : 0, 8);
+    put_le(p + E_INSN, e->insn, 8);
+    put_le(p + E_PC, e->pc_known ? e->pc : 0, 8);
+    put_le(p + E_KIND, kind, 4);
+    put_le(p + E_DETAIL, detail, 4);
+    p[E_FLAGS] = (unsigned char)((e->guest ? EF_GUEST : 0) | (e->has_cycle ? EF_CYCLE : 0) |
+                                 (e->pc_known ? EF_PC : 0) | (e->exccode >= 0 ? EF_EXC : 0) |
+                                 (e->gexccode >= 0 ? EF_GEXC : 0));
+    p[E_EXC] = (unsigned char)(e->exccode >= 0 ? e->exccode : 0);
+    p[E_GEXC] = (unsigned char)(e->gexccode >= 0 ? e->gexccode : 0);
+    /* counted as a row: the periodic commit (which writes the chunk) sees it */
+    if (++t->pending >= VZ_TRACE_COMMIT_ROWS)
+        return w_commit(t);
+    return 0;
 }
 
 /* a stat op: str[0] scenario, str[1] name, str[2] mode */
@@ -637,7 +775,8 @@ int vz_trace_add_event(vz_trace *t, const vz_trace_event *e)
     if (!o)
         return -1;
     o->u.event = *e;
-    if (!e->kind || keep_str(o, 0, e->scenario, &o->u.event.scenario) != 0 ||
+    if (!e->kind || e->exccode > 255 || e->gexccode > 255 ||
+        keep_str(o, 0, e->scenario, &o->u.event.scenario) != 0 ||
         keep_str(o, 1, e->kind, &o->u.event.kind) != 0 ||
         keep_str(o, 2, e->detail, &o->u.event.detail) != 0) {
         t->cur->n--;
@@ -761,12 +900,13 @@ int vz_trace_end(vz_trace *t, const char *end_reason)
     pthread_cond_signal(&t->cv_work);
     pthread_mutex_unlock(&t->mu);
     pthread_join(t->thread, NULL);
-    if (t->failed)
+    if (t->failed || w_flush_events(t) != 0)    /* the thread has ended: ours now */
         rc = -1;
     sqlite3_finalize(t->ins_exit);
     sqlite3_finalize(t->ins_stat);
     sqlite3_finalize(t->ins_event);
     sqlite3_finalize(t->ins_chunk);
+    sqlite3_finalize(t->ins_string);
     if (exec(t->db, "COMMIT") != 0 || exec(t->db, vz_trace_index_sql) != 0)
         rc = -1;
     sqlite3_stmt *s = NULL;
@@ -793,6 +933,11 @@ int vz_trace_end(vz_trace *t, const char *end_reason)
         free(t->free_batches[i]);
     free(t->cur);
     free(t->chunk);
+    free(t->ev);
+    for (unsigned i = 0; i < t->string_cap; i++)
+        free(t->strings[i]);
+    free(t->strings);
+    free(t->string_ids);
     pthread_mutex_destroy(&t->mu);
     pthread_cond_destroy(&t->cv_work);
     pthread_cond_destroy(&t->cv_room);
