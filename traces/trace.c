@@ -637,6 +637,8 @@ static void *writer_main(void *opaque)
 {
     vz_trace *t = opaque;
     int failed = 0;
+    /* a name of its own: bench/trace.sh tells its CPU time from the simulation's */
+    pthread_setname_np(pthread_self(), "vzsim-trace");
     for (;;) {
         pthread_mutex_lock(&t->mu);
         while (!t->qlen && !t->stop)
