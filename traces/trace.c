@@ -102,18 +102,24 @@ typedef struct op {
     union {
         vz_trace_exit exit;
         vz_trace_event event;
-        struct { double value; } stat;
+        struct { double value; const char *scenario, *name, *mode; } stat;
         struct { unsigned char *data; unsigned n; uint64_t first_seq, last_seq, min_fetch,
-                 max_fetch; } chunk;
+                 max_fetch; const char *scenario; } chunk;
     } u;
-    char str[3][STR_MAX];    /* the strings the op's pointers refer to */
-    int has[3];
 } op;
 #define BATCH_OPS 512
 #define QUEUE_BATCHES 16
+/* The strings of a batch's ops (their pointers point here): an op takes at most 3
+ * strings of less than STR_MAX bytes, so a batch is handed over when less than
+ * OP_STR_MAX bytes are left (or BATCH_OPS ops are in it). Small ops (an event is
+ * ~90 bytes and its strings) keep the copying on the simulation thread cheap. */
+#define OP_STR_MAX (3 * STR_MAX)
+#define ARENA_BYTES (BATCH_OPS * 32)
 typedef struct batch {
     op ops[BATCH_OPS];
     unsigned n;
+    size_t used;                 /* bytes of arena */
+    char arena[ARENA_BYTES];
 } batch;
 
 struct vz_trace {
@@ -592,20 +598,18 @@ static int w_event(vz_trace *t, const vz_trace_event *e)
     return 0;
 }
 
-/* a stat op: str[0] scenario, str[1] name, str[2] mode */
 static int w_stat(vz_trace *t, const op *o)
 {
     sqlite3_stmt *s = t->ins_stat;
     double value = o->u.stat.value;
     sqlite3_bind_int64(s, 1, t->run_id);
-    if (o->has[0])
-        bind_static(s, 2, o->str[0]);
-    bind_static(s, 3, o->str[1]);
+    bind_static(s, 2, o->u.stat.scenario);
+    bind_static(s, 3, o->u.stat.name);
     if (value == (double)(int64_t)value)
         sqlite3_bind_int64(s, 4, (int64_t)value);
     else
         sqlite3_bind_double(s, 4, value);
-    bind_static(s, 5, o->str[2]);
+    bind_static(s, 5, o->u.stat.mode);
     return w_row_done(t, s);
 }
 
@@ -613,8 +617,7 @@ static int w_chunk(vz_trace *t, const op *o)
 {
     sqlite3_stmt *s = t->ins_chunk;
     sqlite3_bind_int64(s, 1, t->run_id);
-    if (o->has[0])
-        bind_static(s, 2, o->str[0]);
+    bind_static(s, 2, o->u.chunk.scenario);
     sqlite3_bind_int64(s, 3, (int64_t)o->u.chunk.first_seq);
     sqlite3_bind_int64(s, 4, (int64_t)o->u.chunk.last_seq);
     sqlite3_bind_int64(s, 5, (int64_t)o->u.chunk.min_fetch);
@@ -725,35 +728,43 @@ static int submit(vz_trace *t)
         return -1;
     }
     next->n = 0;
+    next->used = 0;
     t->cur = next;
     return f ? -1 : 0;
 }
 
 static op *new_op(vz_trace *t, int type)
 {
-    if (!t->cur || (t->cur->n == BATCH_OPS && submit(t) != 0 && !t->cur))
+    if (!t->cur || ((t->cur->n == BATCH_OPS || t->cur->used + OP_STR_MAX > ARENA_BYTES) &&
+                    submit(t) != 0 && !t->cur))
         return NULL;
     op *o = &t->cur->ops[t->cur->n++];
     o->type = type;
-    o->has[0] = o->has[1] = o->has[2] = 0;
     return o;
 }
 
-/* Copy string v into the op's slot i; *where = the copy (NULL stays NULL). */
-static int keep_str(op *o, int i, const char *v, const char **where)
+/* Take back the op new_op gave (its strings: the arena back to used). */
+static int drop_op(vz_trace *t, size_t used)
+{
+    t->cur->n--;
+    t->cur->used = used;
+    return -1;
+}
+
+/* Copy string v into the batch's arena; *where = the copy (NULL stays NULL). */
+static int keep_str(vz_trace *t, const char *v, const char **where)
 {
     if (!v) {
-        if (where)
-            *where = NULL;
+        *where = NULL;
         return 0;
     }
     size_t n = strlen(v);
     if (n >= STR_MAX)
         return -1;
-    memcpy(o->str[i], v, n + 1);
-    o->has[i] = 1;
-    if (where)
-        *where = o->str[i];
+    char *p = t->cur->arena + t->cur->used;
+    memcpy(p, v, n + 1);
+    t->cur->used += n + 1;
+    *where = p;
     return 0;
 }
 
@@ -762,12 +773,11 @@ int vz_trace_add_exit(vz_trace *t, const vz_trace_exit *e)
     op *o = new_op(t, OP_EXIT);
     if (!o)
         return -1;
+    size_t used = t->cur->used;
     o->u.exit = *e;
-    if (keep_str(o, 0, e->scenario, &o->u.exit.scenario) != 0 ||
-        keep_str(o, 1, e->reason, &o->u.exit.reason) != 0) {
-        t->cur->n--;
-        return -1;
-    }
+    if (keep_str(t, e->scenario, &o->u.exit.scenario) != 0 ||
+        keep_str(t, e->reason, &o->u.exit.reason) != 0)
+        return drop_op(t, used);
     return 0;
 }
 
@@ -776,14 +786,13 @@ int vz_trace_add_event(vz_trace *t, const vz_trace_event *e)
     op *o = new_op(t, OP_EVENT);
     if (!o)
         return -1;
+    size_t used = t->cur->used;
     o->u.event = *e;
     if (!e->kind || e->exccode > 255 || e->gexccode > 255 ||
-        keep_str(o, 0, e->scenario, &o->u.event.scenario) != 0 ||
-        keep_str(o, 1, e->kind, &o->u.event.kind) != 0 ||
-        keep_str(o, 2, e->detail, &o->u.event.detail) != 0) {
-        t->cur->n--;
-        return -1;
-    }
+        keep_str(t, e->scenario, &o->u.event.scenario) != 0 ||
+        keep_str(t, e->kind, &o->u.event.kind) != 0 ||
+        keep_str(t, e->detail, &o->u.event.detail) != 0)
+        return drop_op(t, used);
     return 0;
 }
 
@@ -793,12 +802,12 @@ int vz_trace_add_stat(vz_trace *t, const char *scenario, const char *name, doubl
     op *o = new_op(t, OP_STAT);
     if (!o)
         return -1;
+    size_t used = t->cur->used;
     o->u.stat.value = value;
-    if (!name || keep_str(o, 0, scenario, NULL) != 0 || keep_str(o, 1, name, NULL) != 0 ||
-        keep_str(o, 2, mode ? mode : "all", NULL) != 0) {
-        t->cur->n--;
-        return -1;
-    }
+    if (!name || keep_str(t, scenario, &o->u.stat.scenario) != 0 ||
+        keep_str(t, name, &o->u.stat.name) != 0 ||
+        keep_str(t, mode ? mode : "all", &o->u.stat.mode) != 0)
+        return drop_op(t, used);
     return 0;
 }
 
@@ -816,10 +825,8 @@ static int flush_chunk(vz_trace *t)
     o->u.chunk.last_seq = t->last_seq;
     o->u.chunk.min_fetch = t->min_fetch;
     o->u.chunk.max_fetch = t->max_fetch;
-    if (t->chunk_has_scenario) {
-        memcpy(o->str[0], t->chunk_scenario, STR_MAX);
-        o->has[0] = 1;
-    }
+    /* chunk_scenario is shorter than STR_MAX (vz_trace_add_insn checks) */
+    keep_str(t, t->chunk_has_scenario ? t->chunk_scenario : NULL, &o->u.chunk.scenario);
     t->nrec = 0;
     pthread_mutex_lock(&t->mu);
     t->chunk = t->nfree_chunks ? t->free_chunks[--t->nfree_chunks] : NULL;
