@@ -240,16 +240,14 @@ static void view_sql(char *out, size_t n)
     size_t k = 0;
 #define ADD(...) (k += (size_t)snprintf(out + k, k < n ? n - k : 0, __VA_ARGS__))
 #define LE(off, len) (k += sql_le(out + k, k < n ? n - k : 0, off, len))
-    /* insn_slots holds 0 .. VZ_TRACE_CHUNK_RECORDS - 1: one row per record of a chunk */
-    _Static_assert(VZ_TRACE_CHUNK_RECORDS == 4096, "insn_slots holds 16^3 slots");
-    ADD("CREATE TABLE insn_slots (i INTEGER PRIMARY KEY);\n"
-        "WITH d(i) AS (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11),"
-        " (12), (13), (14), (15)) INSERT INTO insn_slots SELECT a.i * 256 + b.i * 16 + c.i"
-        " FROM d a, d b, d c ORDER BY 1;\n");
-    ADD("CREATE VIEW insns AS WITH h AS MATERIALIZED (SELECT c.run_id, c.scenario,"
+    /* slots: 0 .. VZ_TRACE_CHUNK_RECORDS - 1, one row per record of a chunk, made by
+     * each query (a table of them cost ~1 ms to fill at every vz_trace_create); CROSS
+     * JOIN keeps the chunks outermost, so rows come in the order of seq */
+#define SLOTS "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < %d), "
+    ADD("CREATE VIEW insns AS " SLOTS "h AS MATERIALIZED (SELECT c.run_id, c.scenario,"
         " c.first_seq, hex(substr(c.data, s.i * %d + 1, %d)) AS x FROM insn_chunks c"
-        " JOIN insn_slots s ON s.i < c.count) SELECT run_id, scenario, first_seq + ",
-        VZ_TRACE_INSN_RECORD_SIZE, VZ_TRACE_INSN_RECORD_SIZE);
+        " CROSS JOIN s WHERE s.i < c.count) SELECT run_id, scenario, first_seq + ",
+        VZ_TRACE_CHUNK_RECORDS - 1, VZ_TRACE_INSN_RECORD_SIZE, VZ_TRACE_INSN_RECORD_SIZE);
     LE(R_SEQ, 4);
     ADD(" AS seq, ");
     LE(R_PC, 8);
@@ -277,10 +275,11 @@ static void view_sql(char *out, size_t n)
     }
     ADD(" FROM h;\n");
     /* events: the records of event_chunks, with the strings of trace_strings */
-    ADD("CREATE VIEW events AS WITH h AS MATERIALIZED (SELECT c.run_id, c.scenario,"
+    ADD("CREATE VIEW events AS " SLOTS "h AS MATERIALIZED (SELECT c.run_id, c.scenario,"
         " c.first_seq + s.i AS seq, hex(substr(c.data, s.i * %d + 1, %d)) AS x FROM"
-        " event_chunks c JOIN insn_slots s ON s.i < c.count), r AS (SELECT run_id, seq,"
-        " scenario, ", VZ_TRACE_EVENT_RECORD_SIZE, VZ_TRACE_EVENT_RECORD_SIZE);
+        " event_chunks c CROSS JOIN s WHERE s.i < c.count), r AS (SELECT run_id, seq,"
+        " scenario, ", VZ_TRACE_CHUNK_RECORDS - 1, VZ_TRACE_EVENT_RECORD_SIZE,
+        VZ_TRACE_EVENT_RECORD_SIZE);
     static const struct { const char *name; int off, len; } g[] = {
         {"c", E_CYCLE, 8}, {"i", E_INSN, 8}, {"p", E_PC, 8}, {"k", E_KIND, 4},
         {"d", E_DETAIL, 4}, {"f", E_FLAGS, 1}, {"e", E_EXC, 1}, {"g", E_GEXC, 1},
@@ -297,6 +296,7 @@ static void view_sql(char *out, size_t n)
         " CASE WHEN f & %d THEN g END AS gexccode,"
         " (SELECT text FROM trace_strings WHERE id = d) AS detail FROM r;\n",
         EF_CYCLE, EF_GUEST, EF_PC, EF_EXC, EF_GEXC);
+#undef SLOTS
 #undef LE
 #undef ADD
 }
