@@ -4,7 +4,7 @@
  * (Perfetto UI, chrome://tracing). Formats: shared/docs/timing-facts.md.
  *
  * Every function reads the database at path with its own SQL against the columns of
- * schema version 2 and returns 0, or -1 with a message in err (naming the file, and
+ * schema version 3 and returns 0, or -1 with a message in err (naming the file, and
  * the row where one is at fault).
  */
 #ifndef VZSIM_TRACES_EXPORT_H

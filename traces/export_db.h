@@ -1,6 +1,6 @@
 /*
  * traces/export_db.h - what traces/export.c and traces/html.c share: opening a
- * schema-2 database, choosing a run, writing escaped strings. Private to traces/.
+ * schema-3 database, choosing a run, writing escaped strings. Private to traces/.
  */
 #ifndef VZSIM_TRACES_EXPORT_DB_H
 #define VZSIM_TRACES_EXPORT_DB_H
@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define VZ_EXPORT_SCHEMA 2  /* the schema version whose columns the exports query */
+#define VZ_EXPORT_SCHEMA 3  /* the schema version whose columns the exports query */
 
 /* Opens path (read-write when allowed, so a killed writer's hot journal is rolled
  * back; never creates it) and checks PRAGMA user_version. NULL with err. */

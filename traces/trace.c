@@ -51,20 +51,17 @@ const char vz_trace_schema_sql[] =
     "  eret_insns         INTEGER,\n"
     "  total_insns        INTEGER\n"
     ");\n"
-    "CREATE TABLE events (\n"
-    "  run_id   INTEGER NOT NULL REFERENCES runs(id),\n"
-    "  seq      INTEGER NOT NULL,\n"
-    "  scenario TEXT,\n"
-    "  cycle    INTEGER,\n"
-    "  insn     INTEGER NOT NULL,\n"
-    "  kind     TEXT NOT NULL,\n"
-    "  mode     TEXT NOT NULL CHECK (mode IN ('root', 'guest')),\n"
-    "  pc       INTEGER,\n"
-    "  exccode  INTEGER,\n"
-    "  gexccode INTEGER,\n"
-    "  detail   TEXT\n"
+    "CREATE TABLE trace_strings (\n"
+    "  id   INTEGER PRIMARY KEY,\n"
+    "  text TEXT NOT NULL UNIQUE\n"
     ");\n"
-    "CREATE TABLE statistics (\n"
+    "CREATE TABLE event_chunks (\n"
+    "  run_id    INTEGER NOT NULL REFERENCES runs(id),\n"
+    "  scenario  TEXT,\n"
+    "  first_seq INTEGER NOT NULL,\n"
+    "  count     INTEGER NOT NULL,\n"
+    "  data      BLOB NOT NULL\n"
+    ");\n"    "CREATE TABLE statistics (\n"
     "  run_id   INTEGER NOT NULL REFERENCES runs(id),\n"
     "  scenario TEXT,\n"
     "  name     TEXT NOT NULL,\n"
@@ -105,18 +102,24 @@ typedef struct op {
     union {
         vz_trace_exit exit;
         vz_trace_event event;
-        struct { double value; } stat;
+        struct { double value; const char *scenario, *name, *mode; } stat;
         struct { unsigned char *data; unsigned n; uint64_t first_seq, last_seq, min_fetch,
-                 max_fetch; } chunk;
+                 max_fetch; const char *scenario; } chunk;
     } u;
-    char str[3][STR_MAX];    /* the strings the op's pointers refer to */
-    int has[3];
 } op;
 #define BATCH_OPS 512
 #define QUEUE_BATCHES 16
+/* The strings of a batch's ops (their pointers point here): an op takes at most 3
+ * strings of less than STR_MAX bytes, so a batch is handed over when less than
+ * OP_STR_MAX bytes are left (or BATCH_OPS ops are in it). Small ops (an event is
+ * ~90 bytes and its strings) keep the copying on the simulation thread cheap. */
+#define OP_STR_MAX (3 * STR_MAX)
+#define ARENA_BYTES (BATCH_OPS * 32)
 typedef struct batch {
     op ops[BATCH_OPS];
     unsigned n;
+    size_t used;                 /* bytes of arena */
+    char arena[ARENA_BYTES];
 } batch;
 
 struct vz_trace {
@@ -127,6 +130,15 @@ struct vz_trace {
     uint64_t seq, event_seq;
     uint64_t pending;            /* rows since the last commit */
     uint64_t pending_bytes;      /* per-instruction trace bytes since the last commit */
+    sqlite3_stmt *ins_string;
+    unsigned char *ev;           /* the event chunk being filled (writer thread) */
+    unsigned nev;
+    uint64_t ev_first_seq;
+    char ev_scenario[STR_MAX];
+    int ev_has_scenario;
+    char **strings;              /* trace_strings: open addressing, id = slot's id */
+    uint32_t *string_ids;
+    unsigned nstrings, string_cap;
     time_t last_commit;          /* second of the last commit */
     /* the queue */
     pthread_t thread;
@@ -185,6 +197,15 @@ enum {
     R_ISSUE = 32, R_EXECUTE = 36, R_MEMORY = 40, R_COMMIT = 44,
 };
 
+/* ---- the record layout of event_chunks.data (docs/traces.md) ---- */
+
+enum {
+    E_CYCLE = 0, E_INSN = 8, E_PC = 16, E_KIND = 24, E_DETAIL = 28, E_FLAGS = 32, E_EXC = 33,
+    E_GEXC = 34,
+};
+enum { EF_GUEST = 1, EF_CYCLE = 2, EF_PC = 4, EF_EXC = 8, EF_GEXC = 16 };
+_Static_assert(E_GEXC < VZ_TRACE_EVENT_RECORD_SIZE, "an event record holds its fields");
+
 static void put_le(unsigned char *p, uint64_t v, int n)
 {
     for (int i = 0; i < n; i++)
@@ -219,16 +240,14 @@ static void view_sql(char *out, size_t n)
     size_t k = 0;
 #define ADD(...) (k += (size_t)snprintf(out + k, k < n ? n - k : 0, __VA_ARGS__))
 #define LE(off, len) (k += sql_le(out + k, k < n ? n - k : 0, off, len))
-    /* insn_slots holds 0 .. VZ_TRACE_CHUNK_RECORDS - 1: one row per record of a chunk */
-    _Static_assert(VZ_TRACE_CHUNK_RECORDS == 4096, "insn_slots holds 16^3 slots");
-    ADD("CREATE TABLE insn_slots (i INTEGER PRIMARY KEY);\n"
-        "WITH d(i) AS (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11),"
-        " (12), (13), (14), (15)) INSERT INTO insn_slots SELECT a.i * 256 + b.i * 16 + c.i"
-        " FROM d a, d b, d c ORDER BY 1;\n");
-    ADD("CREATE VIEW insns AS WITH h AS MATERIALIZED (SELECT c.run_id, c.scenario,"
+    /* slots: 0 .. VZ_TRACE_CHUNK_RECORDS - 1, one row per record of a chunk, made by
+     * each query (a table of them cost ~1 ms to fill at every vz_trace_create); CROSS
+     * JOIN keeps the chunks outermost, so rows come in the order of seq */
+#define SLOTS "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < %d), "
+    ADD("CREATE VIEW insns AS " SLOTS "h AS MATERIALIZED (SELECT c.run_id, c.scenario,"
         " c.first_seq, hex(substr(c.data, s.i * %d + 1, %d)) AS x FROM insn_chunks c"
-        " JOIN insn_slots s ON s.i < c.count) SELECT run_id, scenario, first_seq + ",
-        VZ_TRACE_INSN_RECORD_SIZE, VZ_TRACE_INSN_RECORD_SIZE);
+        " CROSS JOIN s WHERE s.i < c.count) SELECT run_id, scenario, first_seq + ",
+        VZ_TRACE_CHUNK_RECORDS - 1, VZ_TRACE_INSN_RECORD_SIZE, VZ_TRACE_INSN_RECORD_SIZE);
     LE(R_SEQ, 4);
     ADD(" AS seq, ");
     LE(R_PC, 8);
@@ -255,6 +274,29 @@ static void view_sql(char *out, size_t n)
         ADD(" AS \"%s\"", f[i].name);
     }
     ADD(" FROM h;\n");
+    /* events: the records of event_chunks, with the strings of trace_strings */
+    ADD("CREATE VIEW events AS " SLOTS "h AS MATERIALIZED (SELECT c.run_id, c.scenario,"
+        " c.first_seq + s.i AS seq, hex(substr(c.data, s.i * %d + 1, %d)) AS x FROM"
+        " event_chunks c CROSS JOIN s WHERE s.i < c.count), r AS (SELECT run_id, seq,"
+        " scenario, ", VZ_TRACE_CHUNK_RECORDS - 1, VZ_TRACE_EVENT_RECORD_SIZE,
+        VZ_TRACE_EVENT_RECORD_SIZE);
+    static const struct { const char *name; int off, len; } g[] = {
+        {"c", E_CYCLE, 8}, {"i", E_INSN, 8}, {"p", E_PC, 8}, {"k", E_KIND, 4},
+        {"d", E_DETAIL, 4}, {"f", E_FLAGS, 1}, {"e", E_EXC, 1}, {"g", E_GEXC, 1},
+    };
+    for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
+        ADD("%s", i ? ", " : "");
+        LE(g[i].off, g[i].len);
+        ADD(" AS %s", g[i].name);
+    }
+    ADD(" FROM h) SELECT run_id, seq, scenario, CASE WHEN f & %d THEN c END AS cycle,"
+        " i AS insn, (SELECT text FROM trace_strings WHERE id = k) AS kind,"
+        " CASE WHEN f & %d THEN 'guest' ELSE 'root' END AS mode,"
+        " CASE WHEN f & %d THEN p END AS pc, CASE WHEN f & %d THEN e END AS exccode,"
+        " CASE WHEN f & %d THEN g END AS gexccode,"
+        " (SELECT text FROM trace_strings WHERE id = d) AS detail FROM r;\n",
+        EF_CYCLE, EF_GUEST, EF_PC, EF_EXC, EF_GEXC);
+#undef SLOTS
 #undef LE
 #undef ADD
 }
@@ -270,10 +312,13 @@ vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *e
         return NULL;
     }
     vz_trace *t = calloc(1, sizeof *t);
-    if (!t || !(t->chunk = malloc(CHUNK_BYTES)) || !(t->cur = calloc(1, sizeof *t->cur))) {
+    if (!t || !(t->chunk = malloc(CHUNK_BYTES)) || !(t->cur = calloc(1, sizeof *t->cur)) ||
+        !(t->ev = malloc((size_t)VZ_TRACE_CHUNK_RECORDS * VZ_TRACE_EVENT_RECORD_SIZE))) {
         set_err(err, errlen, path, NULL);
-        if (t)
+        if (t) {
             free(t->chunk);
+            free(t->cur);
+        }
         free(t);
         return NULL;
     }
@@ -334,8 +379,10 @@ vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *e
                            " ?, ?, ?, ?, ?, ?)", -1, &t->ins_exit, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(t->db, "INSERT INTO statistics VALUES (?, ?, ?, ?, ?)", -1,
                            &t->ins_stat, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(t->db, "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           -1, &t->ins_event, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(t->db, "INSERT INTO event_chunks VALUES (?, ?, ?, ?, ?)", -1,
+                           &t->ins_event, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(t->db, "INSERT INTO trace_strings VALUES (?, ?)", -1,
+                           &t->ins_string, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(t->db, "INSERT INTO insn_chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            -1, &t->ins_chunk, NULL) != SQLITE_OK ||
         exec(t->db, "BEGIN") != 0) {
@@ -364,9 +411,11 @@ fail:
     sqlite3_finalize(t->ins_stat);
     sqlite3_finalize(t->ins_event);
     sqlite3_finalize(t->ins_chunk);
+    sqlite3_finalize(t->ins_string);
     sqlite3_close(t->db);
     free(t->chunk);
     free(t->cur);
+    free(t->ev);
     free(t);
     return NULL;
 }
@@ -375,8 +424,12 @@ int64_t vz_trace_run_id(const vz_trace *t) { return t->run_id; }
 
 /* ---- the writer thread: every SQLite call of a running writer ---- */
 
+static int w_flush_events(vz_trace *t);
+
 static int w_commit(vz_trace *t)
 {
+    if (w_flush_events(t) != 0)
+        return -1;
     t->pending = 0;
     t->pending_bytes = 0;
     return exec(t->db, "COMMIT; BEGIN");
@@ -398,6 +451,14 @@ static void bind_static(sqlite3_stmt *s, int i, const char *v)
 {
     if (v)
         sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static unsigned str_hash(const char *v)    /* FNV-1a */
+{
+    unsigned h = 2166136261u;
+    for (; *v; v++)
+        h = (h ^ (unsigned char)*v) * 16777619u;
+    return h;
 }
 
 static int w_exit(vz_trace *t, const vz_trace_exit *e)
@@ -433,41 +494,122 @@ static int w_exit(vz_trace *t, const vz_trace_exit *e)
     return w_row_done(t, s);
 }
 
-static int w_event(vz_trace *t, const vz_trace_event *e)
+/* The id of string v in trace_strings, inserting it the first time (0: failed). */
+static uint32_t w_string(vz_trace *t, const char *v)
 {
-    sqlite3_stmt *s = t->ins_event;
-    sqlite3_bind_int64(s, 1, t->run_id);
-    sqlite3_bind_int64(s, 2, (int64_t)t->event_seq++);
-    bind_static(s, 3, e->scenario);
-    if (e->has_cycle)
-        sqlite3_bind_int64(s, 4, (int64_t)e->cycle);
-    sqlite3_bind_int64(s, 5, (int64_t)e->insn);
-    bind_static(s, 6, e->kind);
-    sqlite3_bind_text(s, 7, e->guest ? "guest" : "root", -1, SQLITE_STATIC);
-    if (e->pc_known)
-        sqlite3_bind_int64(s, 8, (int64_t)e->pc);
-    if (e->exccode >= 0)
-        sqlite3_bind_int(s, 9, e->exccode);
-    if (e->gexccode >= 0)
-        sqlite3_bind_int(s, 10, e->gexccode);
-    bind_static(s, 11, e->detail);
-    return w_row_done(t, s);
+    if ((t->nstrings + 1) * 2 > t->string_cap) {          /* grow: load <= 1/2 */
+        unsigned cap = t->string_cap ? t->string_cap * 2 : 64;
+        char **ns = calloc(cap, sizeof *ns);
+        uint32_t *ni = calloc(cap, sizeof *ni);
+        if (!ns || !ni) {
+            free(ns);
+            free(ni);
+            return 0;
+        }
+        for (unsigned i = 0; i < t->string_cap; i++) {
+            if (!t->strings[i])
+                continue;
+            unsigned j = str_hash(t->strings[i]) & (cap - 1);
+            while (ns[j])
+                j = (j + 1) & (cap - 1);
+            ns[j] = t->strings[i];
+            ni[j] = t->string_ids[i];
+        }
+        free(t->strings);
+        free(t->string_ids);
+        t->strings = ns;
+        t->string_ids = ni;
+        t->string_cap = cap;
+    }
+    unsigned j = str_hash(v) & (t->string_cap - 1);
+    for (; t->strings[j]; j = (j + 1) & (t->string_cap - 1))
+        if (!strcmp(t->strings[j], v))
+            return t->string_ids[j];
+    char *copy = strdup(v);
+    if (!copy)
+        return 0;
+    uint32_t id = ++t->nstrings;
+    sqlite3_stmt *st = t->ins_string;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, copy, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) {
+        free(copy);
+        return 0;
+    }
+    t->strings[j] = copy;
+    t->string_ids[j] = id;
+    return id;
 }
 
-/* a stat op: str[0] scenario, str[1] name, str[2] mode */
+/* Write the event chunk being filled as one row of event_chunks. */
+static int w_flush_events(vz_trace *t)
+{
+    if (!t->nev)
+        return 0;
+    sqlite3_stmt *s = t->ins_event;
+    sqlite3_bind_int64(s, 1, t->run_id);
+    if (t->ev_has_scenario)
+        bind_static(s, 2, t->ev_scenario);
+    sqlite3_bind_int64(s, 3, (int64_t)t->ev_first_seq);
+    sqlite3_bind_int64(s, 4, t->nev);
+    sqlite3_bind_blob(s, 5, t->ev, (int)(t->nev * VZ_TRACE_EVENT_RECORD_SIZE), SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    t->nev = 0;
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int w_event(vz_trace *t, const vz_trace_event *e)
+{
+    int same = e->scenario ? t->ev_has_scenario && !strcmp(e->scenario, t->ev_scenario)
+                           : !t->ev_has_scenario;
+    if (t->nev && (!same || t->nev == VZ_TRACE_CHUNK_RECORDS) && w_flush_events(t) != 0)
+        return -1;
+    if (!same) {
+        t->ev_has_scenario = e->scenario != NULL;
+        if (e->scenario)
+            snprintf(t->ev_scenario, sizeof t->ev_scenario, "%s", e->scenario);
+    }
+    uint32_t kind = w_string(t, e->kind), detail = e->detail ? w_string(t, e->detail) : 0;
+    if (!kind || (e->detail && !detail))
+        return -1;
+    if (!t->nev)
+        t->ev_first_seq = t->event_seq;
+    t->event_seq++;
+    unsigned char *p = t->ev + (size_t)t->nev++ * VZ_TRACE_EVENT_RECORD_SIZE;
+    memset(p, 0, VZ_TRACE_EVENT_RECORD_SIZE);
+    put_le(p + E_CYCLE, e->has_cycle ? e->cycle : 0, 8);
+    put_le(p + E_INSN, e->insn, 8);
+    put_le(p + E_PC, e->pc_known ? e->pc : 0, 8);
+    put_le(p + E_KIND, kind, 4);
+    put_le(p + E_DETAIL, detail, 4);
+    p[E_FLAGS] = (unsigned char)((e->guest ? EF_GUEST : 0) | (e->has_cycle ? EF_CYCLE : 0) |
+                                 (e->pc_known ? EF_PC : 0) | (e->exccode >= 0 ? EF_EXC : 0) |
+                                 (e->gexccode >= 0 ? EF_GEXC : 0));
+    p[E_EXC] = (unsigned char)(e->exccode >= 0 ? e->exccode : 0);
+    p[E_GEXC] = (unsigned char)(e->gexccode >= 0 ? e->gexccode : 0);
+    /* counted as a row: the periodic commit (which writes the chunk) sees it */
+    if (++t->pending >= VZ_TRACE_COMMIT_ROWS)
+        return w_commit(t);
+    return 0;
+}
+
 static int w_stat(vz_trace *t, const op *o)
 {
     sqlite3_stmt *s = t->ins_stat;
     double value = o->u.stat.value;
     sqlite3_bind_int64(s, 1, t->run_id);
-    if (o->has[0])
-        bind_static(s, 2, o->str[0]);
-    bind_static(s, 3, o->str[1]);
+    bind_static(s, 2, o->u.stat.scenario);
+    bind_static(s, 3, o->u.stat.name);
     if (value == (double)(int64_t)value)
         sqlite3_bind_int64(s, 4, (int64_t)value);
     else
         sqlite3_bind_double(s, 4, value);
-    bind_static(s, 5, o->str[2]);
+    bind_static(s, 5, o->u.stat.mode);
     return w_row_done(t, s);
 }
 
@@ -475,8 +617,7 @@ static int w_chunk(vz_trace *t, const op *o)
 {
     sqlite3_stmt *s = t->ins_chunk;
     sqlite3_bind_int64(s, 1, t->run_id);
-    if (o->has[0])
-        bind_static(s, 2, o->str[0]);
+    bind_static(s, 2, o->u.chunk.scenario);
     sqlite3_bind_int64(s, 3, (int64_t)o->u.chunk.first_seq);
     sqlite3_bind_int64(s, 4, (int64_t)o->u.chunk.last_seq);
     sqlite3_bind_int64(s, 5, (int64_t)o->u.chunk.min_fetch);
@@ -499,6 +640,8 @@ static void *writer_main(void *opaque)
 {
     vz_trace *t = opaque;
     int failed = 0;
+    /* a name of its own: bench/trace.sh tells its CPU time from the simulation's */
+    pthread_setname_np(pthread_self(), "vzsim-trace");
     for (;;) {
         pthread_mutex_lock(&t->mu);
         while (!t->qlen && !t->stop)
@@ -585,35 +728,43 @@ static int submit(vz_trace *t)
         return -1;
     }
     next->n = 0;
+    next->used = 0;
     t->cur = next;
     return f ? -1 : 0;
 }
 
 static op *new_op(vz_trace *t, int type)
 {
-    if (!t->cur || (t->cur->n == BATCH_OPS && submit(t) != 0 && !t->cur))
+    if (!t->cur || ((t->cur->n == BATCH_OPS || t->cur->used + OP_STR_MAX > ARENA_BYTES) &&
+                    submit(t) != 0 && !t->cur))
         return NULL;
     op *o = &t->cur->ops[t->cur->n++];
     o->type = type;
-    o->has[0] = o->has[1] = o->has[2] = 0;
     return o;
 }
 
-/* Copy string v into the op's slot i; *where = the copy (NULL stays NULL). */
-static int keep_str(op *o, int i, const char *v, const char **where)
+/* Take back the op new_op gave (its strings: the arena back to used). */
+static int drop_op(vz_trace *t, size_t used)
+{
+    t->cur->n--;
+    t->cur->used = used;
+    return -1;
+}
+
+/* Copy string v into the batch's arena; *where = the copy (NULL stays NULL). */
+static int keep_str(vz_trace *t, const char *v, const char **where)
 {
     if (!v) {
-        if (where)
-            *where = NULL;
+        *where = NULL;
         return 0;
     }
     size_t n = strlen(v);
     if (n >= STR_MAX)
         return -1;
-    memcpy(o->str[i], v, n + 1);
-    o->has[i] = 1;
-    if (where)
-        *where = o->str[i];
+    char *p = t->cur->arena + t->cur->used;
+    memcpy(p, v, n + 1);
+    t->cur->used += n + 1;
+    *where = p;
     return 0;
 }
 
@@ -622,12 +773,11 @@ int vz_trace_add_exit(vz_trace *t, const vz_trace_exit *e)
     op *o = new_op(t, OP_EXIT);
     if (!o)
         return -1;
+    size_t used = t->cur->used;
     o->u.exit = *e;
-    if (keep_str(o, 0, e->scenario, &o->u.exit.scenario) != 0 ||
-        keep_str(o, 1, e->reason, &o->u.exit.reason) != 0) {
-        t->cur->n--;
-        return -1;
-    }
+    if (keep_str(t, e->scenario, &o->u.exit.scenario) != 0 ||
+        keep_str(t, e->reason, &o->u.exit.reason) != 0)
+        return drop_op(t, used);
     return 0;
 }
 
@@ -636,13 +786,13 @@ int vz_trace_add_event(vz_trace *t, const vz_trace_event *e)
     op *o = new_op(t, OP_EVENT);
     if (!o)
         return -1;
+    size_t used = t->cur->used;
     o->u.event = *e;
-    if (!e->kind || keep_str(o, 0, e->scenario, &o->u.event.scenario) != 0 ||
-        keep_str(o, 1, e->kind, &o->u.event.kind) != 0 ||
-        keep_str(o, 2, e->detail, &o->u.event.detail) != 0) {
-        t->cur->n--;
-        return -1;
-    }
+    if (!e->kind || e->exccode > 255 || e->gexccode > 255 ||
+        keep_str(t, e->scenario, &o->u.event.scenario) != 0 ||
+        keep_str(t, e->kind, &o->u.event.kind) != 0 ||
+        keep_str(t, e->detail, &o->u.event.detail) != 0)
+        return drop_op(t, used);
     return 0;
 }
 
@@ -652,12 +802,12 @@ int vz_trace_add_stat(vz_trace *t, const char *scenario, const char *name, doubl
     op *o = new_op(t, OP_STAT);
     if (!o)
         return -1;
+    size_t used = t->cur->used;
     o->u.stat.value = value;
-    if (!name || keep_str(o, 0, scenario, NULL) != 0 || keep_str(o, 1, name, NULL) != 0 ||
-        keep_str(o, 2, mode ? mode : "all", NULL) != 0) {
-        t->cur->n--;
-        return -1;
-    }
+    if (!name || keep_str(t, scenario, &o->u.stat.scenario) != 0 ||
+        keep_str(t, name, &o->u.stat.name) != 0 ||
+        keep_str(t, mode ? mode : "all", &o->u.stat.mode) != 0)
+        return drop_op(t, used);
     return 0;
 }
 
@@ -675,10 +825,8 @@ static int flush_chunk(vz_trace *t)
     o->u.chunk.last_seq = t->last_seq;
     o->u.chunk.min_fetch = t->min_fetch;
     o->u.chunk.max_fetch = t->max_fetch;
-    if (t->chunk_has_scenario) {
-        memcpy(o->str[0], t->chunk_scenario, STR_MAX);
-        o->has[0] = 1;
-    }
+    /* chunk_scenario is shorter than STR_MAX (vz_trace_add_insn checks) */
+    keep_str(t, t->chunk_has_scenario ? t->chunk_scenario : NULL, &o->u.chunk.scenario);
     t->nrec = 0;
     pthread_mutex_lock(&t->mu);
     t->chunk = t->nfree_chunks ? t->free_chunks[--t->nfree_chunks] : NULL;
@@ -761,12 +909,13 @@ int vz_trace_end(vz_trace *t, const char *end_reason)
     pthread_cond_signal(&t->cv_work);
     pthread_mutex_unlock(&t->mu);
     pthread_join(t->thread, NULL);
-    if (t->failed)
+    if (t->failed || w_flush_events(t) != 0)    /* the thread has ended: ours now */
         rc = -1;
     sqlite3_finalize(t->ins_exit);
     sqlite3_finalize(t->ins_stat);
     sqlite3_finalize(t->ins_event);
     sqlite3_finalize(t->ins_chunk);
+    sqlite3_finalize(t->ins_string);
     if (exec(t->db, "COMMIT") != 0 || exec(t->db, vz_trace_index_sql) != 0)
         rc = -1;
     sqlite3_stmt *s = NULL;
@@ -793,6 +942,11 @@ int vz_trace_end(vz_trace *t, const char *end_reason)
         free(t->free_batches[i]);
     free(t->cur);
     free(t->chunk);
+    free(t->ev);
+    for (unsigned i = 0; i < t->string_cap; i++)
+        free(t->strings[i]);
+    free(t->strings);
+    free(t->string_ids);
     pthread_mutex_destroy(&t->mu);
     pthread_cond_destroy(&t->cv_work);
     pthread_cond_destroy(&t->cv_room);

@@ -1,6 +1,6 @@
 /*
  * traces/trace.h - the trace database writer and reader (docs/traces.md, schema
- * version 2: /work/coord/TRACE-SPEC.md is the contract with the exports).
+ * version 3: /work/coord/TRACE-SPEC.md is the contract with the exports).
  *
  * One SQLite file per run of vzsim. The writer keeps one big transaction open,
  * inserts through prepared statements and commits every VZ_TRACE_COMMIT_ROWS rows
@@ -20,13 +20,15 @@
 extern "C" {
 #endif
 
-#define VZ_TRACE_SCHEMA_VERSION 2      /* PRAGMA user_version of the files we write */
+#define VZ_TRACE_SCHEMA_VERSION 3      /* PRAGMA user_version of the files we write */
 #define VZ_TRACE_COMMIT_ROWS 65536     /* rows between periodic commits */
 
 /* The per-instruction trace is stored as fixed-size little-endian records packed
  * into BLOBs of up to VZ_TRACE_CHUNK_RECORDS (table insn_chunks, docs/traces.md). */
 #define VZ_TRACE_INSN_RECORD_SIZE 48
 #define VZ_TRACE_CHUNK_RECORDS 4096
+/* Events likewise (table event_chunks, strings in trace_strings, view events). */
+#define VZ_TRACE_EVENT_RECORD_SIZE 40
 
 /* The schema (CREATE statements, no indexes), as documented in docs/traces.md. */
 extern const char vz_trace_schema_sql[];
@@ -71,7 +73,7 @@ typedef struct vz_trace_exit {
     uint64_t insns[VZ_TRACE_NCOMP];
 } vz_trace_exit;
 
-/* One event (table events). */
+/* One event (view events; packed into event_chunks by the writer thread). */
 typedef struct vz_trace_event {
     const char *scenario;      /* NULL for a program run */
     const char *kind;          /* "exception", "exit", "entry", "eret", "interrupt",
@@ -82,7 +84,7 @@ typedef struct vz_trace_event {
     int guest;                 /* mode of the instruction / event */
     int pc_known;
     uint64_t pc;
-    int exccode, gexccode;     /* -1: NULL */
+    int exccode, gexccode;     /* negative: NULL; at most 255 */
     const char *detail;        /* NULL or free text */
 } vz_trace_event;
 

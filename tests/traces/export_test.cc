@@ -1,5 +1,5 @@
 // tests/traces/export_test.cc: the HTML report, the Kanata and the Chrome
-// trace-event exports (docs/traces.md "HTML report", "Exports"), on a small schema-2
+// trace-event exports (docs/traces.md "HTML report", "Exports"), on a small schema-3
 // database built here with every expected value worked out by hand, on hand-made
 // per-instruction records, and end to end on a traced scenario run. JSON, HTML and
 // the Kanata grammar are checked by tests/traces/check_exports.py (Python's json and
@@ -92,9 +92,12 @@ void Exec(const std::string &path, const std::string &sql)
     sqlite3_close(db);
 }
 
-// The columns of schema version 2 (coord TRACE-SPEC.md), written by hand so these
-// tests do not depend on the writer.
-const char kSchema2[] =
+// The columns of schema version 3 as a reader sees them (coord TRACE-SPEC.md), written
+// by hand so these tests do not depend on the writer. The writer stores events
+// packed in event_chunks behind a view events with these columns; a plain table
+// with the same columns is the same to every reader, and lets the tests write rows
+// with INSERT (the end-to-end tests below read the writer's own view).
+const char kSchema3[] =
     "CREATE TABLE runs (id INTEGER PRIMARY KEY, kind TEXT, config_name TEXT, config_file TEXT,"
     " config_text TEXT, program TEXT, command TEXT, vzsim_version TEXT, started_at TEXT,"
     " finished_at TEXT, status TEXT, end_reason TEXT);"
@@ -105,7 +108,7 @@ const char kSchema2[] =
     "CREATE TABLE events (run_id, seq, scenario, cycle, insn, kind, mode, pc, exccode,"
     " gexccode, detail);"
     "CREATE TABLE statistics (run_id, scenario, name, value, mode);"
-    "PRAGMA user_version = 2;";
+    "PRAGMA user_version = 3;";
 
 // One exit row: components in cycles (-1: NULL) and instructions (the cycles / 10).
 std::string ExitRow(int seq, const char *scenario, const char *reason, long start,
@@ -133,7 +136,7 @@ std::string BuildSmall()
 {
     std::string path = TempPath("small.db");
     unlink(path.c_str());
-    std::string sql = kSchema2;
+    std::string sql = kSchema3;
     sql += "INSERT INTO runs VALUES (1, 'scenarios', 'i6400 <b>&\"x\"', NULL,"
            " '[core]\nname = i6400\nstages = IF, IT, ID, IS, RF, EX, MEM, WB, CM\n"
            "issue_stage = IS\n', 'alpha b<&>', 'vzsim scenarios --trace t.db',"
@@ -308,6 +311,12 @@ TEST(ExportHtml, BadInputIsRefused)
     e = Html(v1, &rc);
     EXPECT_EQ(rc, -1);
     EXPECT_NE(e.find("schema version 1"), std::string::npos) << e;
+    // version 2 (events a plain table, before packing) is refused as well
+    std::string v2 = BuildSmall();
+    Exec(v2, "PRAGMA user_version = 2;");
+    e = Html(v2, &rc);
+    EXPECT_EQ(rc, -1);
+    EXPECT_NE(e.find("schema version 2, the exports read version 3"), std::string::npos) << e;
     std::string text = TempPath("text.db");
     WriteFile(text, "this is not a database, only some text that is long enough\n");
     e = Html(text, &rc);
@@ -564,7 +573,7 @@ TEST(ExportPerfetto, ProgramRunWithoutExits)
 {
     std::string db = TempPath("prog.db");
     unlink(db.c_str());
-    Exec(db, std::string(kSchema2) +
+    Exec(db, std::string(kSchema3) +
                  "INSERT INTO runs (id, kind, config_name, status, end_reason) VALUES"
                  " (1, 'run', 'i6400', 'complete', 'complete');"
                  "INSERT INTO events VALUES (1, 0, NULL, 1200, 300, 'exception', 'root', 4096,"

@@ -177,8 +177,98 @@ TEST(TraceWriter, SchemaAndCompleteRun)
                         " eret_insns != total_insns"),
               "0");
     EXPECT_EQ(One(path, "SELECT value, mode FROM statistics WHERE name = 'ipc'"), "0.5|guest");
-    // exits, statistics, insn_chunks (events: none, docs/traces.md)
-    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'"), "3");
+    // exits, statistics, insn_chunks (event_chunks: none, docs/traces.md), and the
+    // one of trace_strings.text UNIQUE
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'"), "4");
+    EXPECT_EQ(One(path, "PRAGMA integrity_check"), "ok");
+}
+
+// Events are packed 4096 to a row of event_chunks (a new row at each change of
+// scenario) and read back through the view events with the columns and NULLs of a
+// plain table (docs/traces.md, "Events").
+TEST(TraceWriter, EventsPackedBehindTheView)
+{
+    std::string path = TempPath("events.db");
+    vz_trace *t = Create(path);
+    // 5000 events in alpha: event i at cycle 10 * i, after i instructions, pc
+    // 0xffffffff80000000 + 4 * i, guest when i is odd; kind "exception" with exccode
+    // i % 32 for i % 3 == 0 (gexccode 2 when also i % 2 == 0), else "eret" with no
+    // codes; detail "d<i % 7>" for i % 5 == 0, else NULL
+    for (int i = 0; i < 5000; i++) {
+        vz_trace_event e = {};
+        e.scenario = "alpha";
+        e.kind = i % 3 == 0 ? "exception" : "eret";
+        e.has_cycle = 1;
+        e.cycle = 10u * (unsigned)i;
+        e.insn = (uint64_t)i;
+        e.guest = i % 2;
+        e.pc_known = 1;
+        e.pc = 0xffffffff80000000ull + 4u * (unsigned)i;
+        e.exccode = i % 3 == 0 ? i % 32 : -1;
+        e.gexccode = i % 6 == 0 ? 2 : -1;
+        std::string d = "d" + std::to_string(i % 7);
+        e.detail = i % 5 == 0 ? d.c_str() : nullptr;
+        ASSERT_EQ(vz_trace_add_event(t, &e), 0);
+    }
+    // then beta (no cycle, no pc: functional mode) and a NULL scenario
+    vz_trace_event b = {};
+    b.scenario = "beta";
+    b.kind = "hostcall";
+    b.insn = 7;
+    b.exccode = b.gexccode = -1;
+    ASSERT_EQ(vz_trace_add_event(t, &b), 0);
+    b.scenario = nullptr;
+    b.kind = "exit";
+    b.exccode = 27;
+    b.gexccode = 255;    // the largest a record holds
+    ASSERT_EQ(vz_trace_add_event(t, &b), 0);
+    b.exccode = 256;     // does not fit its byte: refused
+    EXPECT_EQ(vz_trace_add_event(t, &b), -1);
+    ASSERT_EQ(vz_trace_finish(t), 0);
+
+    // Chunks end when full, at a change of scenario and at each commit (the writer
+    // also commits once a second, so where alpha's chunks end depends on the host):
+    // at most 4096 records of 40 bytes each, consecutive seqs from 0, alpha 5000
+    // records (so at least two chunks), beta 1, the NULL scenario 1.
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM event_chunks WHERE count < 1 OR count > 4096 OR"
+                        " length(data) != count * 40"),
+              "0");
+    EXPECT_EQ(One(path, "SELECT MIN(first_seq), COUNT(*) FILTER (WHERE scenario = 'alpha') >= 2"
+                        " FROM event_chunks"),
+              "0|1");
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM event_chunks a JOIN event_chunks b ON"
+                        " b.rowid = a.rowid + 1 WHERE b.first_seq != a.first_seq + a.count"),
+              "0");
+    EXPECT_EQ(One(path, "SELECT GROUP_CONCAT(s || ':' || n, ' ') FROM (SELECT IFNULL(scenario,"
+                        " '-') AS s, SUM(count) AS n FROM event_chunks GROUP BY scenario"
+                        " ORDER BY MIN(first_seq))"),
+              "alpha:5000 beta:1 -:1");
+    EXPECT_EQ(One(path, "SELECT COUNT(*), MIN(seq), MAX(seq), COUNT(DISTINCT seq) FROM events"),
+              "5002|0|5001|5002");
+    // kinds: exception, eret, hostcall, exit; details d0 .. d6
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM trace_strings"), "11");
+    // i = 4095 (the last of the first chunk): 4095 % 3 = 0, % 6 = 3, % 5 = 0, % 7 = 0
+    EXPECT_EQ(One(path, "SELECT * FROM events WHERE seq = 4095"),
+              "1|4095|alpha|40950|4095|exception|guest|-2147467268|31|NULL|d0");
+    // i = 4096 (the first of the second): % 3 = 1, % 5 = 1; pc 0xffffffff80004000
+    EXPECT_EQ(One(path, "SELECT * FROM events WHERE seq = 4096"),
+              "1|4096|alpha|40960|4096|eret|root|-2147467264|NULL|NULL|NULL");
+    // i = 30: % 3 = 0, % 6 = 0, % 5 = 0, % 7 = 2
+    EXPECT_EQ(One(path, "SELECT * FROM events WHERE seq = 30"),
+              "1|30|alpha|300|30|exception|root|-2147483528|30|2|d2");
+    EXPECT_EQ(Query(path, "SELECT * FROM events WHERE seq >= 5000 ORDER BY seq"),
+              (std::vector<std::string>{"1|5000|beta|NULL|7|hostcall|root|NULL|NULL|NULL|NULL",
+                                        "1|5001|NULL|NULL|7|exit|root|NULL|27|255|NULL"}));
+    // counts worked out from the rules above: exception for i % 3 == 0 (1667 of
+    // 0 .. 4999), gexccode for i % 6 == 0 (834) plus the exit, detail for i % 5 == 0
+    // (1000), guest for odd i (2500)
+    EXPECT_EQ(One(path, "SELECT SUM(kind = 'exception'), COUNT(exccode), COUNT(gexccode),"
+                        " COUNT(detail), SUM(mode = 'guest'), COUNT(cycle), COUNT(pc) FROM events"),
+              "1667|1668|835|1000|2500|5000|5000");
+    // the view's rows come in seq order, as the table's did
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM (SELECT seq, LAG(seq) OVER () AS p FROM events)"
+                        " WHERE seq != p + 1"),
+              "0");
     EXPECT_EQ(One(path, "PRAGMA integrity_check"), "ok");
 }
 
@@ -267,7 +357,7 @@ TEST(TraceReport, Json)
 {
     std::string path = BuildSmall();
     std::string j = Report(path, "json");
-    EXPECT_EQ(j.rfind("{\"schema_version\": 2, \"runs\": [", 0), 0u) << j;
+    EXPECT_EQ(j.rfind("{\"schema_version\": 3, \"runs\": [", 0), 0u) << j;
     EXPECT_NE(j.find("\"status\": \"complete\", \"config_name\": \"test\""), std::string::npos);
     EXPECT_NE(j.find("{\"scenario\": \"alpha\", \"reason\": \"gpsi\", \"exits\": 6, \"cycles\":"
                      " {\"to_vector\": {\"count\": 6, \"min\": 1, \"median\": 3, \"p90\": 6,"
@@ -308,6 +398,13 @@ TEST(TraceReport, RefusesUnknownFormatAndVersion)
     sqlite3_close(db);
     EXPECT_EQ(vz_trace_report(path.c_str(), "text", stdout, err, sizeof err), -1);
     EXPECT_NE(std::string(err).find("schema version 99"), std::string::npos) << err;
+    // version 2 (events a plain table) is refused too
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 2", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    EXPECT_EQ(vz_trace_report(path.c_str(), "text", stdout, err, sizeof err), -1);
+    EXPECT_NE(std::string(err).find("schema version 2, this vzsim reads 3"), std::string::npos)
+        << err;
 }
 
 #ifdef VZSIM_HAVE_GUESTS
