@@ -16,38 +16,12 @@
 
 /* ---------------- shared ---------------- */
 
+_Static_assert(VZ_EXPORT_SCHEMA == VZ_TRACE_SCHEMA_VERSION,
+               "the exports query the columns of the schema the writer writes");
+
 sqlite3 *vz_export_open(const char *path, char *err, size_t errlen)
 {
-    sqlite3 *db = NULL;
-    if (access(path, F_OK) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        sqlite3_close(db);
-        db = NULL;
-        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-            snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
-            sqlite3_close(db);
-            return NULL;
-        }
-    }
-    sqlite3_stmt *uv = NULL;
-    int version = -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &uv, NULL) == SQLITE_OK &&
-        sqlite3_step(uv) == SQLITE_ROW)
-        version = sqlite3_column_int(uv, 0);
-    else
-        snprintf(err, errlen, "%s: not a trace database: %s", path, sqlite3_errmsg(db));
-    sqlite3_finalize(uv);
-    if (version >= 0 && version != VZ_EXPORT_SCHEMA)
-        snprintf(err, errlen, "%s: schema version %d, the exports read version %d", path,
-                 version, VZ_EXPORT_SCHEMA);
-    if (version != VZ_EXPORT_SCHEMA) {
-        sqlite3_close(db);
-        return NULL;
-    }
-    return db;
+    return vz_trace_open_db(path, err, errlen);
 }
 
 int vz_export_prepare(sqlite3 *db, const char *path, const char *sql, sqlite3_stmt **s, char *err,

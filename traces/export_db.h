@@ -13,7 +13,9 @@
 #define VZ_EXPORT_SCHEMA 3  /* the schema version whose columns the exports query */
 
 /* Opens path (read-write when allowed, so a killed writer's hot journal is rolled
- * back; never creates it) and checks PRAGMA user_version. NULL with err. */
+ * back; never creates it) and checks PRAGMA user_version. NULL with err. The
+ * reader of traces/trace.c; vz_export_open is the same for the exports. */
+sqlite3 *vz_trace_open_db(const char *path, char *err, size_t errlen);
 sqlite3 *vz_export_open(const char *path, char *err, size_t errlen);
 /* Prepares sql; -1 with "path: message" in err. */
 int vz_export_prepare(sqlite3 *db, const char *path, const char *sql, sqlite3_stmt **s, char *err,

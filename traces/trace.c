@@ -3,6 +3,7 @@
  */
 #include "traces/trace.h"
 #include "traces/export.h"
+#include "traces/export_db.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -968,7 +969,7 @@ void vz_trace_close(vz_trace *t)
 /* Open a database for reading: read-write (never create) when allowed, since the
  * first reader of a killed run's database rolls back its hot journal, which a
  * read-only connection cannot; check the schema version. */
-static sqlite3 *open_db(const char *path, char *err, size_t errlen)
+sqlite3 *vz_trace_open_db(const char *path, char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
     if (access(path, F_OK) != 0) {
@@ -1007,7 +1008,7 @@ int vz_trace_read_insns(const char *path, int64_t run_id, const char *scenario,
                         uint64_t from_cycle, uint64_t to_cycle,
                         vz_trace_insn_fn fn, void *opaque, char *err, size_t errlen)
 {
-    sqlite3 *db = open_db(path, err, errlen);
+    sqlite3 *db = vz_trace_open_db(path, err, errlen);
     if (!db)
         return -1;
     sqlite3_stmt *s = NULL;
@@ -1190,7 +1191,7 @@ int vz_trace_report(const char *path, const char *format, FILE *out, char *err, 
         snprintf(err, errlen, "unknown format '%s' (text, csv, json, html)", format);
         return -1;
     }
-    sqlite3 *db = open_db(path, err, errlen);
+    sqlite3 *db = vz_trace_open_db(path, err, errlen);
     if (!db)
         return -1;
     sqlite3_stmt *runs = NULL, *groups = NULL;

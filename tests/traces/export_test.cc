@@ -316,7 +316,7 @@ TEST(ExportHtml, BadInputIsRefused)
     Exec(v2, "PRAGMA user_version = 2;");
     e = Html(v2, &rc);
     EXPECT_EQ(rc, -1);
-    EXPECT_NE(e.find("schema version 2, the exports read version 3"), std::string::npos) << e;
+    EXPECT_NE(e.find("schema version 2, this vzsim reads 3"), std::string::npos) << e;
     std::string text = TempPath("text.db");
     WriteFile(text, "this is not a database, only some text that is long enough\n");
     e = Html(text, &rc);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/traces/sql_query.h"
 #include "traces/trace.h"
 
 namespace {
@@ -39,35 +40,6 @@ std::string TempPath(const char *name)
         temp_files = new std::vector<std::string>;
     temp_files->push_back(p);
     return p;
-}
-
-// One SQL query, every row as strings ("NULL" for NULL), columns joined by '|'.
-std::vector<std::string> Query(const std::string &path, const std::string &sql)
-{
-    sqlite3 *db = nullptr;
-    std::vector<std::string> rows;
-    // read-write: a killed writer's hot journal is rolled back by the first reader
-    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
-    sqlite3_stmt *s = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr), SQLITE_OK)
-        << sql << ": " << sqlite3_errmsg(db);
-    while (s && sqlite3_step(s) == SQLITE_ROW) {
-        std::string row;
-        for (int i = 0; i < sqlite3_column_count(s); i++) {
-            const unsigned char *t = sqlite3_column_text(s, i);
-            row += (i ? "|" : "") + std::string(t ? (const char *)t : "NULL");
-        }
-        rows.push_back(row);
-    }
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return rows;
-}
-
-std::string One(const std::string &path, const std::string &sql)
-{
-    auto r = Query(path, sql);
-    return r.size() == 1 ? r[0] : "<" + std::to_string(r.size()) + " rows>";
 }
 
 vz_trace *Create(const std::string &path)
