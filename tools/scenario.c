@@ -441,6 +441,8 @@ void vz_exit_timer_stop_on(exit_timer *t, const volatile sig_atomic_t *flag)
 
 uint64_t vz_exit_timer_now(const exit_timer *t) { return t->tlast; }
 
+int vz_exit_timer_traces_insns(const exit_timer *t) { return t->trace && t->io.mode; }
+
 uint64_t vz_exit_timer_insns(const exit_timer *t, int mode)
 {
     return mode == 0 ? t->insns_root : mode == 1 ? t->insns_guest : t->n;

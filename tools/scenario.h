@@ -64,6 +64,9 @@ int vz_exit_timer_failed(const vz_exit_timer *t);
 uint64_t vz_exit_timer_insns(const vz_exit_timer *t, int mode);
 /* Cycles (or instructions) up to the last retired instruction. */
 uint64_t vz_exit_timer_now(const vz_exit_timer *t);
+/* Does it write a per-instruction trace (which reads the timing model's stage
+ * times, vz_timing_set_stage_times)? */
+int vz_exit_timer_traces_insns(const vz_exit_timer *t);
 
 /* What one guest run under the host gave. */
 typedef struct vz_guest_result {

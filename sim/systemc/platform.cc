@@ -78,6 +78,8 @@ struct Board {
     {
         sc_time period(o.period_ns, SC_NS);
         core.reset(new vzsim::Core((name + "_core").c_str(), cp));
+        if (core->timing())   // no pipeline view here: skip the stage times (no cycle changes)
+            vz_timing_set_stage_times(core->timing(), 0);
         router.reset(new vzsim::Router((name + "_bus").c_str(), 4));
         ddr.reset(new vzsim::Memory((name + "_ddr").c_str(), o.ram_mib << 20, mem_lat, false));
         flash.reset(new vzsim::Memory((name + "_flash").c_str(), VZ_BOSTON_FLASH_SIZE, mem_lat, true));
