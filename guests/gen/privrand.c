@@ -42,34 +42,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gencli.h"
+#include "gencommon.h"
 
 #define ARENA_PA 0x800000ull
 #define ARENA_SIZE 0x10000ull
 #define SLOT 256              /* a `jr ra; nop` pair at every 256-byte boundary */
 #define N_ENTRIES 12
-
-typedef struct {
-  uint64_t state;
-} rng_t;
-
-static uint64_t rng_next(rng_t *r)
-{
-  uint64_t z = (r->state += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-static unsigned rng_below(rng_t *r, unsigned n)
-{
-  return (unsigned)(rng_next(r) % n);
-}
-
-static bool rng_chance(rng_t *r, unsigned percent)
-{
-  return rng_below(r, 100) < percent;
-}
 
 /* ---- the TLB model ------------------------------------------------------ */
 

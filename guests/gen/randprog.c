@@ -35,41 +35,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gencli.h"
+#include "gencommon.h"
 
 #define SCRATCH_SIZE 4096
 #define SCRATCH_HALF (SCRATCH_SIZE / 2)
 #define PCDATA_DWORDS 32
 
-/* ---- deterministic PRNG (splitmix64) ----------------------------------- */
-
-typedef struct {
-  uint64_t state;
-} rng_t;
-
-static uint64_t rng_next(rng_t *r)
-{
-  uint64_t z = (r->state += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n). */
-static unsigned rng_below(rng_t *r, unsigned n)
-{
-  return (unsigned)(rng_next(r) % n);
-}
-
 /* Uniform in [lo, hi]. */
 static long rng_range(rng_t *r, long lo, long hi)
 {
   return lo + (long)(rng_next(r) % (uint64_t)(hi - lo + 1));
-}
-
-static bool rng_chance(rng_t *r, unsigned percent)
-{
-  return rng_below(r, 100) < percent;
 }
 
 /* ---- generator state --------------------------------------------------- */

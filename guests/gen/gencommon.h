@@ -1,12 +1,13 @@
 /*
- * guests/gen/gencli.h - the command line and output file shared by the host-side
- * program generators (randprog, privrand):
+ * guests/gen/gencommon.h - what the host-side program generators (randprog,
+ * privrand) share: a deterministic PRNG (splitmix64), and the command line and
+ * output file:
  *     NAME --seed N [--COUNT M] [-o FILE]
  * Header-only (each generator is one translation unit). Bad arguments print the
  * usage line and exit 2; an unwritable output exits 1 naming the file.
  */
-#ifndef VZSIM_GUESTS_GENCLI_H
-#define VZSIM_GUESTS_GENCLI_H
+#ifndef VZSIM_GUESTS_GENCOMMON_H
+#define VZSIM_GUESTS_GENCOMMON_H
 
 #include <errno.h>
 #include <stdbool.h>
@@ -14,6 +15,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- deterministic PRNG (splitmix64): the same program for a seed on any host ---- */
+
+typedef struct {
+    uint64_t state;
+} rng_t;
+
+static inline uint64_t rng_next(rng_t *r)
+{
+    uint64_t z = (r->state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n). */
+static inline unsigned rng_below(rng_t *r, unsigned n)
+{
+    return (unsigned)(rng_next(r) % n);
+}
+
+/* True with the given probability in percent. */
+static inline bool rng_chance(rng_t *r, unsigned percent)
+{
+    return rng_below(r, 100) < percent;
+}
+
+/* ---- command line and output ---------------------------------------------------- */
 
 typedef struct gencli {
     const char *prog;       /* "randprog" */
