@@ -1088,27 +1088,6 @@ uint64_t vz_trace_percentile(const uint64_t *sorted, size_t n, unsigned p)
 static const char *const units[2] = {"cycles", "insns"};
 static const char *const unit_names[2] = {"cycles", "instructions"};
 
-static void json_str(FILE *f, const char *s)
-{
-    if (!s) {
-        fputs("null", f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 static void csv_str(FILE *f, const char *s)
 {
     if (!s)
@@ -1232,7 +1211,7 @@ int vz_trace_report(const char *path, const char *format, FILE *out, char *err, 
             fprintf(out, "%s\n {\"id\": %" PRId64, nrun ? "," : "", run);
             for (int i = 0; i < 8; i++) {
                 fprintf(out, ", \"%s\": ", keys[i]);
-                json_str(out, hdr[i]);
+                vz_export_json_str(out, hdr[i]);
             }
             fprintf(out, ", \"groups\": [");
         }
@@ -1244,9 +1223,9 @@ int vz_trace_report(const char *path, const char *format, FILE *out, char *err, 
             int64_t nexits = sqlite3_column_int64(groups, 2);
             if (fmt == 2) {
                 fprintf(out, "%s\n  {\"scenario\": ", ngroup ? "," : "");
-                json_str(out, scenario);
+                vz_export_json_str(out, scenario);
                 fprintf(out, ", \"reason\": ");
-                json_str(out, reason);
+                vz_export_json_str(out, reason);
                 fprintf(out, ", \"exits\": %" PRId64, nexits);
             }
             for (int u = 0; u < 2; u++) {
