@@ -7,7 +7,7 @@
  * every generated instruction is executed and counted while the handler's own cost
  * is an explicit, reported parameter.
  *
- * Root physical layout (boston's low DDR window, kseg0 0xffffffff8xxxxxxx):
+ * Root physical layout (boston's low DDR window, seen at kseg0 0xffffffff80000000 + PA):
  *   0x01000000  vz_vcpu            0x01010000  host stack top (grows down)
  *   0x01010000  host vector page   0x01020000  host-call addresses
  *   0x01040000  entry/exit block (VZ_ENTRY_BLOCK_SIZE)

@@ -16,7 +16,8 @@
  *    slot from 1 up (slot 0 is never reused). close() of a console fd returns 0 and
  *    frees the slot (a later write to it fails EBADF, a later open may get it).
  *    open("/dev/stdin"|"/dev/stdout"|"/dev/stderr") returns 0|1|2 without checking or
- *    touching the table (QEMU's FIXME).
+ *    touching the table, as QEMU does (its source marks this shortcut as a known
+ *    limitation; vzsim matches the oracle).
  *  - open flags: WRONLY, else RDWR, else RDONLY; CREAT, TRUNC, EXCL; mode from $6.
  *  - write to the console returns the byte count, or -1/EINVAL when nothing was
  *    written (QEMU turns a 0-byte console write into EIO, then EINVAL): so write(1,

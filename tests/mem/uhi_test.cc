@@ -403,7 +403,7 @@ TEST_F(UhiTest, CloseConsoleFreesTheSlot)
     EXPECT_EQ(open_file(p, VZ_UHI_O_RDWR | VZ_UHI_O_CREAT), 1);  // slot 1 reused
     EXPECT_EQ(v1(), 0u);
     call(VZ_UHI_OPEN, g.put("/dev/stdout"));
-    EXPECT_EQ(v0(), 1);  // QEMU's FIXME: the name maps to 1 whatever slot 1 is
+    EXPECT_EQ(v0(), 1);  // as QEMU: the name maps to 1 whatever slot 1 is
     call(VZ_UHI_WRITE, 1, g.put("to file"), 7);
     EXPECT_EQ(v0(), 7);
     call(VZ_UHI_CLOSE, 1);
