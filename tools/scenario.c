@@ -46,10 +46,10 @@ void vz_insn_opts_print(char *out, size_t n, const vz_insn_opts *o)
 struct vz_exit_timer {
     uint64_t n;              /* instructions seen (retired or faulting) */
     vz_timing *timing;       /* NULL: count instructions */
-    uint64_t exit_path[MAX_SAMPLES], handler[MAX_SAMPLES], reentry[MAX_SAMPLES];
-    uint64_t total[MAX_SAMPLES];
-    uint8_t reason[MAX_SAMPLES];  /* vz_exit_reason of each sample */
-    size_t nsamples;
+    /* the samples, grown on demand up to MAX_SAMPLES (a scenario has ~100) */
+    uint64_t *exit_path, *handler, *reentry, *total;
+    uint8_t *reason;         /* vz_exit_reason of each sample */
+    size_t nsamples, cap;
     int cur_reason;          /* reason of the pending exit */
     uint64_t handler_pc;     /* --handler mips: the handler's entry (0: native, whose */
     uint64_t ret_pc;         /* host call is the handler); ret_from_exit ends it */
@@ -104,8 +104,14 @@ exit_timer *vz_exit_timer_create(vz_trace *trace, const char *scenario,
 
 void vz_exit_timer_destroy(exit_timer *t)
 {
-    if (t)
+    if (t) {
         free(t->ring);
+        free(t->exit_path);
+        free(t->handler);
+        free(t->reentry);
+        free(t->total);
+        free(t->reason);
+    }
     free(t);
 }
 
@@ -123,6 +129,28 @@ static void put_event(exit_timer *t, const char *kind, int guest, int pc_known, 
         t->trace_failed = 1;
 }
 
+/* Double the sample arrays (a failure only stops the printed summary's sampling;
+ * the trace gets every exit regardless). */
+static int grow_samples(exit_timer *t)
+{
+    size_t cap = t->cap ? 2 * t->cap : 256;
+    if (cap > MAX_SAMPLES)
+        cap = MAX_SAMPLES;
+    uint64_t **a[4] = {&t->exit_path, &t->handler, &t->reentry, &t->total};
+    for (int i = 0; i < 4; i++) {
+        uint64_t *p = realloc(*a[i], cap * sizeof **a[i]);
+        if (!p)
+            return -1;
+        *a[i] = p;
+    }
+    uint8_t *r = realloc(t->reason, cap);
+    if (!r)
+        return -1;
+    t->reason = r;
+    t->cap = cap;
+    return 0;
+}
+
 /* Write the pending exit; reentry_known: G completed (now, now_i = after it). */
 static void trace_put(exit_timer *t, int reentry_known, uint64_t now, uint64_t now_i)
 {
@@ -138,7 +166,7 @@ static void trace_put(exit_timer *t, int reentry_known, uint64_t now, uint64_t n
         }
     }
     if (reentry_known && t->r_valid && (e->known & (1u << VZ_TRACE_TO_VECTOR)) &&
-        t->nsamples < MAX_SAMPLES) {
+        t->nsamples < MAX_SAMPLES && (t->nsamples < t->cap || grow_samples(t) == 0)) {
         size_t k = t->nsamples++;
         const uint64_t *c = t->timing ? e->cycles : e->insns;
         t->reason[k] = (uint8_t)t->cur_reason;

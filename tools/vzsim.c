@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -473,6 +474,11 @@ static int cmd_sweep(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Each scenario builds a core, memory and a hypervisor and frees them; by default
+     * glibc gives the heap back after each one and the next one faults it in again
+     * (about 2,000 page faults in `vzsim scenarios`). Keeping 16 MiB of slack at the
+     * top of the heap avoids that: the suite runs ~10 % faster (docs/traces.md). */
+    mallopt(M_TOP_PAD, 16 << 20);
     if (argc < 2) {
         usage(stderr);
         return 2;
