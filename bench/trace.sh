@@ -5,20 +5,17 @@
 # vzguests, guests_extra).
 #
 # 1. Exit and event tracing overhead on the scenario suite (cycle-level, i6400):
-#    CPU time (user + sys) of `vzsim scenarios` with and without --trace, summed over
-#    RUNS runs, best of REPEAT. The suite is small (~230 k instructions, ~1100 exits,
-#    ~6000 events), so the database's fixed cost (create, schema, indexes, one commit
-#    per scenario) weighs; a long guest that exits every ~150 instructions
-#    (--max-exits EXITS) shows the per-exit cost alone.
+#    wall-clock time of `vzsim scenarios` without and with --trace, the two run in
+#    turn RUNS times (a shared machine drifts: interleaving keeps the comparison
+#    fair), median and mean of each. With perf, also the CPU time of the simulation
+#    thread alone and of the writer thread (vzsim-trace). A long guest that exits
+#    every ~150 instructions (--max-exits EXITS) shows the per-exit cost.
 # 2. Per-instruction trace throughput: `vzsim run --trace-insns all` on a bare-metal
 #    benchmark, functional and cycle-level; instructions per CPU second end to end,
 #    and the storage rate = instructions / (CPU time with the trace - without).
-# CPU time rather than wall time: the machine is shared. With perf(1), also the CPU
-# time of the simulation thread alone (the writer thread is named vzsim-trace): the
-# wall-clock cost of tracing when a second core is free for the writer.
 set -eu
 BUILD=${1:-build}
-RUNS=${RUNS:-20}
+RUNS=${RUNS:-60}
 REPEAT=${REPEAT:-3}
 EXITS=${EXITS:-200000}
 INSNS=${INSNS:-30000000}
@@ -87,9 +84,23 @@ open(sys.argv[1], 'wb').write(eh + ph + code)
 PY
 
 echo "== exit and event tracing (cycle-level, configs/i6400.ini)"
-a=$(cpu "$RUNS" "$V" scenarios)
-b=$(cpu "$RUNS" "$V" scenarios --trace "$T/s.db")
-echo "scenario suite x$RUNS, plain -> --trace: $(cmp "$a" "$b")"
+python3 - "$RUNS" "$V" "$T/s.db" <<'PY'
+import statistics, subprocess, sys, time
+runs, v, db = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+cmds = {"plain": [v, "scenarios"], "--trace": [v, "scenarios", "--trace", db]}
+t = {k: [] for k in cmds}
+for _ in range(runs):
+    for k, c in cmds.items():
+        t0 = time.perf_counter()
+        subprocess.run(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        t[k].append(time.perf_counter() - t0)
+m = {k: statistics.median(x) for k, x in t.items()}
+a = {k: statistics.mean(x) for k, x in t.items()}
+print("scenario suite, %d runs each in turn: wall median %.2f ms -> %.2f ms (%+.1f%%),"
+      " mean %.2f ms -> %.2f ms (%+.1f%%)" % (runs, m["plain"] * 1e3, m["--trace"] * 1e3,
+      100 * (m["--trace"] / m["plain"] - 1), a["plain"] * 1e3, a["--trace"] * 1e3,
+      100 * (a["--trace"] / a["plain"] - 1)))
+PY
 if [ $HAVE_PERF = 1 ]; then
   a=$(thr "$RUNS" "$V" scenarios)
   b=$(thr "$RUNS" "$V" scenarios --trace "$T/s.db")

@@ -266,8 +266,10 @@ int vz_cmd_guest(int argc, char **argv)
     if (trace) {
         int bad = vz_exit_timer_failed(timer) | vz_guest_stats(trace, NULL, &r, timer);
         vz_exit_timer_destroy(timer);
-        if (vz_trace_end(trace, guest_end_reason(&r)) != 0 || bad) {
-            fprintf(stderr, "vzsim guest: %s: cannot write the trace\n", trace_path);
+        char terr[512] = "";
+        if (vz_trace_end(trace, guest_end_reason(&r), terr, sizeof terr) != 0 || bad) {
+            fprintf(stderr, "vzsim guest: %s: cannot write the trace%s%s\n", trace_path,
+                    terr[0] ? ": " : "", terr);
             return 2;
         }
     }
@@ -405,8 +407,10 @@ int vz_cmd_scenarios(int argc, char **argv)
         failures += k;
     }
     if (vz_cli_signal()) {
-        if (trace && vz_trace_end(trace, vz_cli_signal_name()) != 0) {
-            fprintf(stderr, "vzsim scenarios: %s: cannot finish the trace\n", trace_path);
+        char err[512] = "";
+        if (trace && vz_trace_end(trace, vz_cli_signal_name(), err, sizeof err) != 0) {
+            fprintf(stderr, "vzsim scenarios: %s: cannot finish the trace: %s\n", trace_path,
+                    err);
             return 2;
         }
         return 128 + vz_cli_signal();
@@ -416,8 +420,9 @@ int vz_cmd_scenarios(int argc, char **argv)
         vz_trace_close(trace);
         return 2;
     }
-    if (trace && vz_trace_end(trace, end_reason) != 0) {
-        fprintf(stderr, "vzsim scenarios: %s: cannot finish the trace\n", trace_path);
+    char err[512] = "";
+    if (trace && vz_trace_end(trace, end_reason, err, sizeof err) != 0) {
+        fprintf(stderr, "vzsim scenarios: %s: cannot finish the trace: %s\n", trace_path, err);
         return 2;
     }
     return failures ? 1 : 0;

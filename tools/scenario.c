@@ -123,7 +123,7 @@ static void put_event(exit_timer *t, const char *kind, int guest, int pc_known, 
     vz_trace_event e = {
         .scenario = t->scenario, .kind = kind, .has_cycle = t->timing != NULL,
         .cycle = t->tlast, .insn = t->n, .guest = guest, .pc_known = pc_known, .pc = pc,
-        .exccode = exccode, .gexccode = gexccode, .detail = detail,
+        .exccode = exccode, .gexccode = gexccode, .detail = detail, .fixed_strings = 1,
     };
     if (vz_trace_add_event(t->trace, &e) != 0)
         t->trace_failed = 1;
@@ -192,6 +192,7 @@ static void trace_exit(exit_timer *t, uint64_t h_c, uint64_t h_i, uint64_t h_end
     memset(e, 0, sizeof *e);
     e->scenario = t->scenario;
     e->reason = "none";                      /* e.g. the exit limit */
+    e->fixed_strings = 1;                    /* literals, vz_exit_reason_name, scenario names */
     t->cur_reason = VZ_EXIT_OTHER;
     for (int r = 0; r < VZ_EXIT_NREASONS; r++) {
         uint64_t v = vz_hv_exits(t->hv, (vz_exit_reason)r);
@@ -652,7 +653,8 @@ void vz_scenarios_print_header(FILE *out, int functional, const char *config_pat
 int vz_scenario_finish(const vz_scenario *s, exit_timer *t, const vz_guest_result *r,
                        vz_trace *trace, FILE *out, const char *who)
 {
-    if (trace && (vz_exit_timer_failed(t) || vz_guest_stats(trace, s->name, r, t)))
+    if (trace && (vz_exit_timer_failed(t) || vz_guest_stats(trace, s->name, r, t) ||
+                  vz_trace_flush(trace) != 0))
         return -1;
     uint64_t got = r->exits[s->reason];
     int ok = r->status == VZ_HV_EXITED && r->exit_status == 0;

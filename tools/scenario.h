@@ -41,7 +41,9 @@ void vz_insn_opts_print(char *out, size_t n, const vz_insn_opts *o);
 typedef struct vz_exit_timer vz_exit_timer;
 
 /* trace (may be NULL: only the summary) receives every exit of scenario (NULL for
- * a program run); io (may be NULL: off) selects the per-instruction trace. */
+ * a program run; otherwise a fixed string, such as vz_scenarios[k].name, that is
+ * not changed while the trace is open); io (may be NULL: off) selects the
+ * per-instruction trace. */
 vz_exit_timer *vz_exit_timer_create(vz_trace *trace, const char *scenario,
                                     const vz_insn_opts *io);
 void vz_exit_timer_destroy(vz_exit_timer *t);

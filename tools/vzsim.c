@@ -304,8 +304,10 @@ static int cmd_run(int argc, char **argv)
         if (why == VZ_STOP_EXIT)
             bad |= vz_trace_add_stat(trace, NULL, "exit_status", vz_cpu_exit_code(cpu), "all");
         vz_exit_timer_destroy(timer);
-        if (vz_trace_end(trace, end) != 0 || bad) {
-            fprintf(stderr, "vzsim run: %s: cannot write the trace\n", trace_path);
+        char terr[512] = "";
+        if (vz_trace_end(trace, end, terr, sizeof terr) != 0 || bad) {
+            fprintf(stderr, "vzsim run: %s: cannot write the trace%s%s\n", trace_path,
+                    terr[0] ? ": " : "", terr);
             rc = 2;
         }
     }

@@ -6,7 +6,9 @@
 #include "traces/export_db.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -91,37 +93,41 @@ const char *const vz_trace_component_names[VZ_TRACE_NCOMP] = {
 
 /* commit the per-instruction trace at least every this many bytes */
 #define INSN_COMMIT_BYTES (32u << 20)
+/* an idle writer commits when this much time has passed since the last commit */
+#define IDLE_COMMIT_MS 4
+/* the writer thread looks for work this often when nobody wakes it (submit) */
+#define POLL_US 1000
+/* SQLite page size: small, so that a short run writes little */
+#define PAGE_SIZE 4096
 #define CHUNK_BYTES ((size_t)VZ_TRACE_CHUNK_RECORDS * VZ_TRACE_INSN_RECORD_SIZE)
 
-/* The writer thread: the simulation thread only copies rows into batches of ops;
- * a thread of the writer does every SQLite call between vz_trace_create and
- * vz_trace_end (which joins it), so the simulation does not wait for SQLite. */
-enum { OP_EXIT, OP_EVENT, OP_STAT, OP_CHUNK, OP_COMMIT };
-#define STR_MAX 96
-typedef struct op {
-    int type;
-    union {
-        vz_trace_exit exit;
-        vz_trace_event event;
-        struct { double value; const char *scenario, *name, *mode; } stat;
-        struct { unsigned char *data; unsigned n; uint64_t first_seq, last_seq, min_fetch,
-                 max_fetch; const char *scenario; } chunk;
-    } u;
-} op;
-#define BATCH_OPS 512
-#define QUEUE_BATCHES 16
-/* The strings of a batch's ops (their pointers point here): an op takes at most 3
- * strings of less than STR_MAX bytes, so a batch is handed over when less than
- * OP_STR_MAX bytes are left (or BATCH_OPS ops are in it). Small ops (an event is
- * ~90 bytes and its strings) keep the copying on the simulation thread cheap. */
-#define OP_STR_MAX (3 * STR_MAX)
-#define ARENA_BYTES (BATCH_OPS * 32)
+/* The writer thread: the simulation thread only appends ops to batches; a thread
+ * of the writer does every SQLite call between vz_trace_create and vz_trace_end
+ * (which joins it), so the simulation does not wait for SQLite. A batch is a byte
+ * stream of ops, each an op_head and its payload (8-byte aligned). A string travels
+ * once, as OP_STRING with the id the simulation thread gave it (intern); the other
+ * ops carry ids. An event is already its 40-byte record of event_chunks. */
+enum { OP_STRING = 1, OP_EXIT, OP_EVSCEN, OP_EVENT, OP_STAT, OP_CHUNK, OP_COMMIT };
+typedef struct op_head { uint32_t type, len; } op_head;   /* len: payload bytes */
+typedef struct exit_op { uint32_t scenario, reason; vz_trace_exit e; } exit_op;
+typedef struct stat_op { double value; uint32_t scenario, name, mode; } stat_op;
+typedef struct chunk_op {
+    unsigned char *data;
+    uint32_t n, scenario;
+    uint64_t first_seq, last_seq, min_fetch, max_fetch;
+} chunk_op;
+#define STR_MAX 4096                 /* the longest string an op carries, with its NUL */
+#define BATCH_BYTES (16u << 10)
+#define QUEUE_BATCHES 64
 typedef struct batch {
-    op ops[BATCH_OPS];
-    unsigned n;
-    size_t used;                 /* bytes of arena */
-    char arena[ARENA_BYTES];
+    size_t used;
+    _Alignas(8) unsigned char data[BATCH_BYTES];
 } batch;
+#define PCACHE 64                    /* intern's cache of recently seen pointers */
+
+/* The run row's texts, copied at vz_trace_create for the writer thread. */
+enum { RI_KIND, RI_CONFIG_NAME, RI_CONFIG_FILE, RI_CONFIG_TEXT, RI_PROGRAM, RI_COMMAND,
+       RI_VERSION, RI_STARTED, RI_N };
 
 struct vz_trace {
     sqlite3 *db;
@@ -135,15 +141,23 @@ struct vz_trace {
     unsigned char *ev;           /* the event chunk being filled (writer thread) */
     unsigned nev;
     uint64_t ev_first_seq;
-    char ev_scenario[STR_MAX];
-    int ev_has_scenario;
-    char **strings;              /* trace_strings: open addressing, id = slot's id */
-    uint32_t *string_ids;
-    unsigned nstrings, string_cap;
-    time_t last_commit;          /* second of the last commit */
+    uint32_t ev_scen;            /* the chunk's scenario (string id, 0: none) */
+    uint32_t ev_next_scen;       /* the last OP_EVSCEN */
+    char **wstr;                 /* the thread's copy of each string, by id */
+    unsigned char *wstr_in;      /* 1: in trace_strings already */
+    uint32_t wstr_cap;
+    uint64_t last_commit_ms;     /* CLOCK_MONOTONIC of the last commit */
+    char *path;
+    char *ri[RI_N];              /* the run row (w_setup) */
+    char errmsg[256];            /* the first failure (under mu once the thread runs) */
+    const char *end_reason;      /* set with stop: w_finish writes it */
+    int end_rc;                  /* w_finish's result */
     /* the queue */
     pthread_t thread;
-    int started;
+    cpu_set_t cpus;              /* the CPUs the process may use */
+    int pinned;                  /* the thread is kept off the simulation's CPU */
+    int boosted;                 /* the thread runs as an ordinary thread now */
+    int set_up;                  /* w_setup succeeded (writer thread) */
     pthread_mutex_t mu;
     pthread_cond_t cv_work, cv_room, cv_done;
     batch *queue[QUEUE_BATCHES];
@@ -157,11 +171,17 @@ struct vz_trace {
     int failed;                  /* under mu (written by the thread) */
     /* simulation-thread side */
     batch *cur;
-    unsigned char *chunk;        /* the chunk being filled */
+    unsigned char *chunk;        /* the chunk being filled (allocated on first use) */
     unsigned nrec;
-    char chunk_scenario[STR_MAX];
-    int chunk_has_scenario;
+    uint32_t chunk_scen;         /* its scenario's string id */
     uint64_t first_seq, last_seq, min_fetch, max_fetch;
+    char **sstr;                 /* interned strings by id (1..nsstr) */
+    uint32_t nsstr, sstr_cap;
+    uint32_t *stab;              /* open addressing over sstr: ids, 0 = empty */
+    uint32_t stab_cap;
+    struct { const char *p; uint32_t id; } pcache[PCACHE];
+    uint32_t ev_scen_sent;       /* the scenario of the last OP_EVSCEN */
+    int ev_scen_valid;
 };
 
 static void set_err(char *err, size_t n, const char *what, sqlite3 *db)
@@ -181,6 +201,13 @@ static void now_iso(char *out, size_t n)
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -304,6 +331,30 @@ static void view_sql(char *out, size_t n)
 
 static void *writer_main(void *opaque);
 
+static void free_trace(vz_trace *t)
+{
+    for (int i = 0; i < RI_N; i++)
+        free(t->ri[i]);
+    for (uint32_t i = 1; i <= t->nsstr; i++)
+        free(t->sstr[i]);
+    free(t->sstr);
+    free(t->stab);
+    for (uint32_t i = 0; i < t->wstr_cap; i++)
+        free(t->wstr[i]);
+    free(t->wstr);
+    free(t->wstr_in);
+    free(t->path);
+    free(t->chunk);
+    free(t->cur);
+    free(t->ev);
+    free(t);
+}
+
+/* Only what can fail for a reason the user can fix happens here: replacing the
+ * file and creating it. Opening it with SQLite, the schema, the run row and
+ * everything after are the writer thread's (w_setup), so that SQLite's start-up,
+ * parsing and first commit overlap with the simulation; a failure there shows at
+ * the next add and at vz_trace_end. */
 vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *err, size_t errlen)
 {
     char journal[4096];
@@ -313,115 +364,91 @@ vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *e
         return NULL;
     }
     vz_trace *t = calloc(1, sizeof *t);
-    if (!t || !(t->chunk = malloc(CHUNK_BYTES)) || !(t->cur = calloc(1, sizeof *t->cur)) ||
-        !(t->ev = malloc((size_t)VZ_TRACE_CHUNK_RECORDS * VZ_TRACE_EVENT_RECORD_SIZE))) {
+    if (!t || !(t->cur = malloc(sizeof *t->cur))) {
         set_err(err, errlen, path, NULL);
-        if (t) {
-            free(t->chunk);
-            free(t->cur);
-        }
-        free(t);
+        if (t)
+            free_trace(t);
         return NULL;
     }
-    char *sql = malloc(65536);
-    if (!sql) {
-        set_err(err, errlen, path, NULL);
-        goto fail;
-    }
-    if (sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                        SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        set_err(err, errlen, path, t->db);
-        goto fail;
-    }
-    /* rollback journal: the .db file alone is always valid; synchronous OFF only
-     * risks the tail on an OS crash, not on a killed process. Big pages: the
-     * per-instruction trace is large BLOBs. */
-    int k = snprintf(sql, 65536,
-                     "PRAGMA page_size = 65536; PRAGMA journal_mode = DELETE;"
-                     " PRAGMA synchronous = OFF; BEGIN; %s", vz_trace_schema_sql);
-    view_sql(sql + k, 65536 - (size_t)k - 64);
-    k += (int)strlen(sql + k);
-    snprintf(sql + k, 65536 - (size_t)k, "PRAGMA user_version = %d; COMMIT;",
-             VZ_TRACE_SCHEMA_VERSION);
-    if (exec(t->db, sql) != 0) {
-        set_err(err, errlen, "creating the schema", t->db);
-        goto fail;
-    }
-    free(sql);
-    sql = NULL;
-    sqlite3_stmt *s = NULL;
+    t->cur->used = 0;
     char started[32];
     now_iso(started, sizeof started);
-    if (sqlite3_prepare_v2(t->db,
-                           "INSERT INTO runs (kind, config_name, config_file, config_text, program,"
-                           " command, vzsim_version, started_at, status)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'interrupted')",
-                           -1, &s, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "preparing the run row", t->db);
-        goto fail;
+    const char *v[RI_N] = {
+        ri && ri->kind ? ri->kind : "run", ri ? ri->config_name : NULL,
+        ri ? ri->config_file : NULL, ri ? ri->config_text : NULL, ri ? ri->program : NULL,
+        ri ? ri->command : NULL, ri && ri->vzsim_version ? ri->vzsim_version : "unknown",
+        started,
+    };
+    for (int i = 0; i < RI_N; i++) {
+        if (v[i] && !(t->ri[i] = strdup(v[i]))) {
+            set_err(err, errlen, path, NULL);
+            free_trace(t);
+            return NULL;
+        }
     }
-    bind_text(s, 1, ri && ri->kind ? ri->kind : "run");
-    bind_text(s, 2, ri ? ri->config_name : NULL);
-    bind_text(s, 3, ri ? ri->config_file : NULL);
-    bind_text(s, 4, ri ? ri->config_text : NULL);
-    bind_text(s, 5, ri ? ri->program : NULL);
-    bind_text(s, 6, ri ? ri->command : NULL);
-    bind_text(s, 7, ri && ri->vzsim_version ? ri->vzsim_version : "unknown");
-    bind_text(s, 8, started);
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
-        set_err(err, errlen, "writing the run row", t->db);
-        goto fail;
+    /* the file can be created here (the thread's sqlite3_open_v2 then opens it) */
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        free_trace(t);
+        return NULL;
     }
-    t->run_id = sqlite3_last_insert_rowid(t->db);
-    if (sqlite3_prepare_v2(t->db,
-                           "INSERT INTO exits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                           " ?, ?, ?, ?, ?, ?)", -1, &t->ins_exit, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(t->db, "INSERT INTO statistics VALUES (?, ?, ?, ?, ?)", -1,
-                           &t->ins_stat, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(t->db, "INSERT INTO event_chunks VALUES (?, ?, ?, ?, ?)", -1,
-                           &t->ins_event, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(t->db, "INSERT INTO trace_strings VALUES (?, ?)", -1,
-                           &t->ins_string, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(t->db, "INSERT INTO insn_chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           -1, &t->ins_chunk, NULL) != SQLITE_OK ||
-        exec(t->db, "BEGIN") != 0) {
-        set_err(err, errlen, "preparing the inserts", t->db);
-        goto fail;
+    close(fd);
+    if (!(t->path = strdup(path))) {
+        set_err(err, errlen, path, NULL);
+        free_trace(t);
+        return NULL;
     }
     pthread_mutex_init(&t->mu, NULL);
-    pthread_cond_init(&t->cv_work, NULL);
+    pthread_condattr_t ca;                   /* POLL_US waits on the monotonic clock */
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&t->cv_work, &ca);
+    pthread_condattr_destroy(&ca);
     pthread_cond_init(&t->cv_room, NULL);
     pthread_cond_init(&t->cv_done, NULL);
     /* the thread takes no signals: SIGINT / SIGTERM stay with the simulation */
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
-    int prc = pthread_create(&t->thread, NULL, writer_main, t);
+    /* SCHED_IDLE from its first instruction: the thread runs when a CPU would
+     * otherwise be idle, and never preempts the simulation (docs/traces.md) */
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    struct sched_param sp = {0};
+    pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+    pthread_attr_setschedpolicy(&attr, SCHED_IDLE);
+    pthread_attr_setschedparam(&attr, &sp);
+    /* and not on the simulation's CPU when there is another: the scheduler would
+     * often wake it there, next to the simulation, rather than on an idle CPU
+     * (docs/traces.md "Cost"). Whoever waits for the thread boosts it first. */
+    int here = sched_getcpu();
+    if (here >= 0 && pthread_getaffinity_np(pthread_self(), sizeof t->cpus, &t->cpus) == 0 &&
+        CPU_ISSET(here, &t->cpus) && CPU_COUNT(&t->cpus) > 1) {
+        cpu_set_t others = t->cpus;
+        CPU_CLR(here, &others);
+        pthread_attr_setaffinity_np(&attr, sizeof others, &others);
+        t->pinned = 1;
+    }
+    int prc = pthread_create(&t->thread, &attr, writer_main, t);
+    if (prc == EPERM || prc == EINVAL) {     /* not allowed here: an ordinary thread */
+        prc = pthread_create(&t->thread, NULL, writer_main, t);
+        t->boosted = 1;
+        t->pinned = 0;
+    }
+    pthread_attr_destroy(&attr);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (prc != 0) {
         snprintf(err, errlen, "%s: cannot start the writer thread: %s", path, strerror(prc));
-        goto fail;
+        pthread_mutex_destroy(&t->mu);
+        pthread_cond_destroy(&t->cv_work);
+        pthread_cond_destroy(&t->cv_room);
+        pthread_cond_destroy(&t->cv_done);
+        free_trace(t);
+        return NULL;
     }
-    t->started = 1;
     return t;
-fail:
-    free(sql);
-    sqlite3_finalize(t->ins_exit);
-    sqlite3_finalize(t->ins_stat);
-    sqlite3_finalize(t->ins_event);
-    sqlite3_finalize(t->ins_chunk);
-    sqlite3_finalize(t->ins_string);
-    sqlite3_close(t->db);
-    free(t->chunk);
-    free(t->cur);
-    free(t->ev);
-    free(t);
-    return NULL;
 }
-
-int64_t vz_trace_run_id(const vz_trace *t) { return t->run_id; }
 
 /* ---- the writer thread: every SQLite call of a running writer ---- */
 
@@ -462,13 +489,20 @@ static unsigned str_hash(const char *v)    /* FNV-1a */
     return h;
 }
 
-static int w_exit(vz_trace *t, const vz_trace_exit *e)
+static const char *w_str(const vz_trace *t, uint32_t id)
 {
+    return id && id < t->wstr_cap ? t->wstr[id] : NULL;
+}
+
+static int w_exit(vz_trace *t, const exit_op *x)
+{
+    const vz_trace_exit *e = &x->e;
     sqlite3_stmt *s = t->ins_exit;
+    const char *reason = w_str(t, x->reason);
     sqlite3_bind_int64(s, 1, t->run_id);
     sqlite3_bind_int64(s, 2, (int64_t)t->seq++);
-    bind_static(s, 3, e->scenario);
-    bind_static(s, 4, e->reason ? e->reason : "none");
+    bind_static(s, 3, w_str(t, x->scenario));
+    bind_static(s, 4, reason ? reason : "none");
     sqlite3_bind_int(s, 5, e->exccode);
     if (e->gexccode >= 0)
         sqlite3_bind_int(s, 6, e->gexccode);
@@ -496,53 +530,50 @@ static int w_exit(vz_trace *t, const vz_trace_exit *e)
 }
 
 /* The id of string v in trace_strings, inserting it the first time (0: failed). */
-static uint32_t w_string(vz_trace *t, const char *v)
+/* OP_STRING: the text of id. */
+static int w_string_def(vz_trace *t, uint32_t id, const char *v)
 {
-    if ((t->nstrings + 1) * 2 > t->string_cap) {          /* grow: load <= 1/2 */
-        unsigned cap = t->string_cap ? t->string_cap * 2 : 64;
-        char **ns = calloc(cap, sizeof *ns);
-        uint32_t *ni = calloc(cap, sizeof *ni);
-        if (!ns || !ni) {
-            free(ns);
-            free(ni);
-            return 0;
-        }
-        for (unsigned i = 0; i < t->string_cap; i++) {
-            if (!t->strings[i])
-                continue;
-            unsigned j = str_hash(t->strings[i]) & (cap - 1);
-            while (ns[j])
-                j = (j + 1) & (cap - 1);
-            ns[j] = t->strings[i];
-            ni[j] = t->string_ids[i];
-        }
-        free(t->strings);
-        free(t->string_ids);
-        t->strings = ns;
-        t->string_ids = ni;
-        t->string_cap = cap;
+    if (id >= t->wstr_cap) {
+        uint32_t cap = t->wstr_cap ? 2 * t->wstr_cap : 64;
+        while (cap <= id)
+            cap *= 2;
+        char **ns = realloc(t->wstr, cap * sizeof *ns);
+        if (!ns)
+            return -1;
+        t->wstr = ns;
+        unsigned char *ni = realloc(t->wstr_in, cap);
+        if (!ni)
+            return -1;
+        t->wstr_in = ni;
+        memset(ns + t->wstr_cap, 0, (cap - t->wstr_cap) * sizeof *ns);
+        memset(ni + t->wstr_cap, 0, cap - t->wstr_cap);
+        t->wstr_cap = cap;
     }
-    unsigned j = str_hash(v) & (t->string_cap - 1);
-    for (; t->strings[j]; j = (j + 1) & (t->string_cap - 1))
-        if (!strcmp(t->strings[j], v))
-            return t->string_ids[j];
-    char *copy = strdup(v);
-    if (!copy)
+    free(t->wstr[id]);
+    t->wstr[id] = strdup(v);
+    return t->wstr[id] ? 0 : -1;
+}
+
+/* An event uses string id: into trace_strings the first time. */
+static int w_string_use(vz_trace *t, uint32_t id)
+{
+    if (!id)
         return 0;
-    uint32_t id = ++t->nstrings;
+    const char *v = w_str(t, id);
+    if (!v)
+        return -1;
+    if (t->wstr_in[id])
+        return 0;
     sqlite3_stmt *st = t->ins_string;
     sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, copy, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, v, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    if (rc != SQLITE_DONE) {
-        free(copy);
-        return 0;
-    }
-    t->strings[j] = copy;
-    t->string_ids[j] = id;
-    return id;
+    if (rc != SQLITE_DONE)
+        return -1;
+    t->wstr_in[id] = 1;
+    return 0;
 }
 
 /* Write the event chunk being filled as one row of event_chunks. */
@@ -552,8 +583,7 @@ static int w_flush_events(vz_trace *t)
         return 0;
     sqlite3_stmt *s = t->ins_event;
     sqlite3_bind_int64(s, 1, t->run_id);
-    if (t->ev_has_scenario)
-        bind_static(s, 2, t->ev_scenario);
+    bind_static(s, 2, w_str(t, t->ev_scen));
     sqlite3_bind_int64(s, 3, (int64_t)t->ev_first_seq);
     sqlite3_bind_int64(s, 4, t->nev);
     sqlite3_bind_blob(s, 5, t->ev, (int)(t->nev * VZ_TRACE_EVENT_RECORD_SIZE), SQLITE_STATIC);
@@ -564,68 +594,54 @@ static int w_flush_events(vz_trace *t)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int w_event(vz_trace *t, const vz_trace_event *e)
+/* OP_EVENT: rec is the event's record (its string ids from the simulation thread). */
+static int w_event(vz_trace *t, const unsigned char *rec)
 {
-    int same = e->scenario ? t->ev_has_scenario && !strcmp(e->scenario, t->ev_scenario)
-                           : !t->ev_has_scenario;
-    if (t->nev && (!same || t->nev == VZ_TRACE_CHUNK_RECORDS) && w_flush_events(t) != 0)
+    if (t->nev && (t->ev_scen != t->ev_next_scen || t->nev == VZ_TRACE_CHUNK_RECORDS) &&
+        w_flush_events(t) != 0)
         return -1;
-    if (!same) {
-        t->ev_has_scenario = e->scenario != NULL;
-        if (e->scenario)
-            snprintf(t->ev_scenario, sizeof t->ev_scenario, "%s", e->scenario);
-    }
-    uint32_t kind = w_string(t, e->kind), detail = e->detail ? w_string(t, e->detail) : 0;
-    if (!kind || (e->detail && !detail))
+    t->ev_scen = t->ev_next_scen;
+    if (w_string_use(t, (uint32_t)get_le(rec + E_KIND, 4)) != 0 ||
+        w_string_use(t, (uint32_t)get_le(rec + E_DETAIL, 4)) != 0)
         return -1;
     if (!t->nev)
         t->ev_first_seq = t->event_seq;
     t->event_seq++;
-    unsigned char *p = t->ev + (size_t)t->nev++ * VZ_TRACE_EVENT_RECORD_SIZE;
-    memset(p, 0, VZ_TRACE_EVENT_RECORD_SIZE);
-    put_le(p + E_CYCLE, e->has_cycle ? e->cycle : 0, 8);
-    put_le(p + E_INSN, e->insn, 8);
-    put_le(p + E_PC, e->pc_known ? e->pc : 0, 8);
-    put_le(p + E_KIND, kind, 4);
-    put_le(p + E_DETAIL, detail, 4);
-    p[E_FLAGS] = (unsigned char)((e->guest ? EF_GUEST : 0) | (e->has_cycle ? EF_CYCLE : 0) |
-                                 (e->pc_known ? EF_PC : 0) | (e->exccode >= 0 ? EF_EXC : 0) |
-                                 (e->gexccode >= 0 ? EF_GEXC : 0));
-    p[E_EXC] = (unsigned char)(e->exccode >= 0 ? e->exccode : 0);
-    p[E_GEXC] = (unsigned char)(e->gexccode >= 0 ? e->gexccode : 0);
+    memcpy(t->ev + (size_t)t->nev++ * VZ_TRACE_EVENT_RECORD_SIZE, rec,
+           VZ_TRACE_EVENT_RECORD_SIZE);
     /* counted as a row: the periodic commit (which writes the chunk) sees it */
     if (++t->pending >= VZ_TRACE_COMMIT_ROWS)
         return w_commit(t);
     return 0;
 }
 
-static int w_stat(vz_trace *t, const op *o)
+static int w_stat(vz_trace *t, const stat_op *o)
 {
     sqlite3_stmt *s = t->ins_stat;
-    double value = o->u.stat.value;
+    double value = o->value;
     sqlite3_bind_int64(s, 1, t->run_id);
-    bind_static(s, 2, o->u.stat.scenario);
-    bind_static(s, 3, o->u.stat.name);
+    bind_static(s, 2, w_str(t, o->scenario));
+    bind_static(s, 3, w_str(t, o->name));
     if (value == (double)(int64_t)value)
         sqlite3_bind_int64(s, 4, (int64_t)value);
     else
         sqlite3_bind_double(s, 4, value);
-    bind_static(s, 5, o->u.stat.mode);
+    bind_static(s, 5, w_str(t, o->mode));
     return w_row_done(t, s);
 }
 
-static int w_chunk(vz_trace *t, const op *o)
+static int w_chunk(vz_trace *t, const chunk_op *o)
 {
     sqlite3_stmt *s = t->ins_chunk;
     sqlite3_bind_int64(s, 1, t->run_id);
-    bind_static(s, 2, o->u.chunk.scenario);
-    sqlite3_bind_int64(s, 3, (int64_t)o->u.chunk.first_seq);
-    sqlite3_bind_int64(s, 4, (int64_t)o->u.chunk.last_seq);
-    sqlite3_bind_int64(s, 5, (int64_t)o->u.chunk.min_fetch);
-    sqlite3_bind_int64(s, 6, (int64_t)o->u.chunk.max_fetch);
-    sqlite3_bind_int64(s, 7, o->u.chunk.n);
-    size_t bytes = (size_t)o->u.chunk.n * VZ_TRACE_INSN_RECORD_SIZE;
-    sqlite3_bind_blob(s, 8, o->u.chunk.data, (int)bytes, SQLITE_STATIC);
+    bind_static(s, 2, w_str(t, o->scenario));
+    sqlite3_bind_int64(s, 3, (int64_t)o->first_seq);
+    sqlite3_bind_int64(s, 4, (int64_t)o->last_seq);
+    sqlite3_bind_int64(s, 5, (int64_t)o->min_fetch);
+    sqlite3_bind_int64(s, 6, (int64_t)o->max_fetch);
+    sqlite3_bind_int64(s, 7, o->n);
+    size_t bytes = (size_t)o->n * VZ_TRACE_INSN_RECORD_SIZE;
+    sqlite3_bind_blob(s, 8, o->data, (int)bytes, SQLITE_STATIC);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
@@ -637,18 +653,151 @@ static int w_chunk(vz_trace *t, const op *o)
     return 0;
 }
 
+/* Record the first failure (what: what was being done); returns 1 (failed). */
+static int w_fail(vz_trace *t, const char *what)
+{
+    pthread_mutex_lock(&t->mu);
+    if (!t->errmsg[0])
+        set_err(t->errmsg, sizeof t->errmsg, what, t->db);
+    t->failed = 1;
+    pthread_mutex_unlock(&t->mu);
+    return 1;
+}
+
+/* The schema, the run row marked 'interrupted' and the prepared inserts, in one
+ * transaction committed at once; then the transaction that collects the rows. */
+static int w_setup(vz_trace *t)
+{
+    if (!(t->ev = malloc((size_t)VZ_TRACE_CHUNK_RECORDS * VZ_TRACE_EVENT_RECORD_SIZE))) {
+        w_fail(t, "allocating the event chunk");
+        return -1;
+    }
+    if (sqlite3_open_v2(t->path, &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                        SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        w_fail(t, t->path);
+        return -1;
+    }
+    char *sql = malloc(65536);
+    if (!sql) {
+        w_fail(t, "creating the schema");
+        return -1;
+    }
+    /* rollback journal: the .db file alone is always valid; synchronous OFF only
+     * risks the tail on an OS crash, not on a killed process */
+    int k = snprintf(sql, 65536,
+                     "PRAGMA page_size = %d; PRAGMA journal_mode = DELETE;"
+                     " PRAGMA synchronous = OFF; BEGIN; %s", PAGE_SIZE, vz_trace_schema_sql);
+    view_sql(sql + k, 65536 - (size_t)k - 64);
+    k += (int)strlen(sql + k);
+    snprintf(sql + k, 65536 - (size_t)k, "%s PRAGMA user_version = %d;", vz_trace_index_sql,
+             VZ_TRACE_SCHEMA_VERSION);
+    int rc = exec(t->db, sql);
+    free(sql);
+    if (rc != 0) {
+        w_fail(t, "creating the schema");
+        return -1;
+    }
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(t->db,
+                           "INSERT INTO runs (kind, config_name, config_file, config_text, program,"
+                           " command, vzsim_version, started_at, status)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'interrupted')",
+                           -1, &s, NULL) != SQLITE_OK) {
+        w_fail(t, "preparing the run row");
+        return -1;
+    }
+    for (int i = 0; i < RI_N; i++)
+        bind_text(s, i + 1, t->ri[i]);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        w_fail(t, "writing the run row");
+        return -1;
+    }
+    t->run_id = sqlite3_last_insert_rowid(t->db);
+    if (sqlite3_prepare_v2(t->db,
+                           "INSERT INTO exits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                           " ?, ?, ?, ?, ?, ?)", -1, &t->ins_exit, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(t->db, "INSERT INTO statistics VALUES (?, ?, ?, ?, ?)", -1,
+                           &t->ins_stat, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(t->db, "INSERT INTO event_chunks VALUES (?, ?, ?, ?, ?)", -1,
+                           &t->ins_event, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(t->db, "INSERT INTO trace_strings VALUES (?, ?)", -1,
+                           &t->ins_string, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(t->db, "INSERT INTO insn_chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           -1, &t->ins_chunk, NULL) != SQLITE_OK) {
+        w_fail(t, "preparing the inserts");
+        return -1;
+    }
+    if (exec(t->db, "COMMIT; BEGIN") != 0) {
+        w_fail(t, "committing the schema");
+        return -1;
+    }
+    t->set_up = 1;
+    t->last_commit_ms = now_ms();
+    return 0;
+}
+
+/* After the last op: the rest of the events, the indexes, the run's end and the
+ * final commit, all in the open transaction; then close. */
+static int w_finish(vz_trace *t, int failed)
+{
+    int rc = failed ? -1 : 0;
+    if (t->set_up && !failed && w_flush_events(t) != 0)
+        rc = -w_fail(t, "writing the events");
+    sqlite3_finalize(t->ins_exit);
+    sqlite3_finalize(t->ins_stat);
+    sqlite3_finalize(t->ins_event);
+    sqlite3_finalize(t->ins_chunk);
+    sqlite3_finalize(t->ins_string);
+    if (t->set_up) {
+        sqlite3_stmt *s = NULL;
+        char fin[32];
+        now_iso(fin, sizeof fin);
+        if (sqlite3_prepare_v2(t->db, "UPDATE runs SET status = ?, end_reason = ?,"
+                                      " finished_at = ? WHERE id = ?", -1, &s, NULL) != SQLITE_OK) {
+            rc = -w_fail(t, "ending the run");
+        } else {
+            const char *why = t->end_reason;
+            int complete = rc == 0 && why && !strcmp(why, "complete");
+            bind_text(s, 1, complete ? "complete" : "interrupted");
+            bind_text(s, 2, why ? why : "error");
+            bind_text(s, 3, fin);
+            sqlite3_bind_int64(s, 4, t->run_id);
+            if (sqlite3_step(s) != SQLITE_DONE)
+                rc = -w_fail(t, "ending the run");
+        }
+        sqlite3_finalize(s);
+        if (exec(t->db, "COMMIT") != 0)
+            rc = -w_fail(t, "committing");
+    }
+    if (sqlite3_close(t->db) != SQLITE_OK)
+        rc = -1;
+    t->db = NULL;
+    return rc;
+}
+
 static void *writer_main(void *opaque)
 {
     vz_trace *t = opaque;
-    int failed = 0;
     /* a name of its own: bench/trace.sh tells its CPU time from the simulation's */
     pthread_setname_np(pthread_self(), "vzsim-trace");
+    int failed = w_setup(t) != 0;
     for (;;) {
         pthread_mutex_lock(&t->mu);
-        while (!t->qlen && !t->stop)
-            pthread_cond_wait(&t->cv_work, &t->mu);
+        while (!t->qlen && !t->stop) {
+            struct timespec until;
+            clock_gettime(CLOCK_MONOTONIC, &until);
+            until.tv_nsec += POLL_US * 1000L;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&t->cv_work, &t->mu, &until);
+        }
         if (!t->qlen) {                      /* stopped, and everything written */
             pthread_mutex_unlock(&t->mu);
+            t->end_rc = w_finish(t, failed);
             return NULL;
         }
         batch *b = t->queue[t->qhead];
@@ -657,48 +806,74 @@ static void *writer_main(void *opaque)
         pthread_cond_signal(&t->cv_room);
         pthread_mutex_unlock(&t->mu);
         uint64_t commits = 0;
-        for (unsigned i = 0; i < b->n; i++) {
-            op *o = &b->ops[i];
-            switch (o->type) {
-            case OP_EXIT:
-                if (!failed && w_exit(t, &o->u.exit) != 0)
-                    failed = 1;
+        for (size_t off = 0; off < b->used;) {
+            op_head h;
+            memcpy(&h, b->data + off, sizeof h);
+            const unsigned char *p = b->data + off + sizeof h;
+            off += sizeof h + h.len;
+            switch (h.type) {
+            case OP_STRING: {
+                uint32_t id;
+                memcpy(&id, p, sizeof id);
+                if (!failed && w_string_def(t, id, (const char *)p + 8) != 0)
+                    failed = w_fail(t, "keeping a string");
+                break;
+            }
+            case OP_EXIT: {
+                exit_op x;
+                memcpy(&x, p, sizeof x);
+                if (!failed && w_exit(t, &x) != 0)
+                    failed = w_fail(t, "writing an exit");
+                break;
+            }
+            case OP_EVSCEN:
+                memcpy(&t->ev_next_scen, p, sizeof t->ev_next_scen);
                 break;
             case OP_EVENT:
-                if (!failed && w_event(t, &o->u.event) != 0)
-                    failed = 1;
+                if (!failed && w_event(t, p) != 0)
+                    failed = w_fail(t, "writing an event");
                 break;
-            case OP_STAT:
-                if (!failed && w_stat(t, o) != 0)
-                    failed = 1;
+            case OP_STAT: {
+                stat_op o;
+                memcpy(&o, p, sizeof o);
+                if (!failed && w_stat(t, &o) != 0)
+                    failed = w_fail(t, "writing a statistic");
                 break;
-            case OP_CHUNK:
-                if (!failed && w_chunk(t, o) != 0)
-                    failed = 1;
+            }
+            case OP_CHUNK: {
+                chunk_op o;
+                memcpy(&o, p, sizeof o);
+                if (!failed && w_chunk(t, &o) != 0)
+                    failed = w_fail(t, "writing instructions");
                 pthread_mutex_lock(&t->mu);
                 if (t->nfree_chunks < sizeof t->free_chunks / sizeof t->free_chunks[0])
-                    t->free_chunks[t->nfree_chunks++] = o->u.chunk.data;
+                    t->free_chunks[t->nfree_chunks++] = o.data;
                 else
-                    free(o->u.chunk.data);
+                    free(o.data);
                 pthread_mutex_unlock(&t->mu);
                 break;
+            }
             case OP_COMMIT:
                 if (!failed && w_commit(t) != 0)
-                    failed = 1;
+                    failed = w_fail(t, "committing");
                 commits++;
                 break;
             }
         }
-        /* at least once a second, so that a killed run loses little */
-        time_t now = time(NULL);
-        if (!failed && t->pending + t->pending_bytes && now != t->last_commit) {
+        /* at least once a second, so that a killed run loses little; more often
+         * when the queue is empty (the thread has time), so that the commit at the
+         * end, which the simulation waits for, has little left to write */
+        uint64_t now = now_ms();
+        pthread_mutex_lock(&t->mu);
+        int idle = !t->qlen;
+        pthread_mutex_unlock(&t->mu);
+        if (!failed && t->pending + t->pending_bytes &&
+            now - t->last_commit_ms >= (idle ? IDLE_COMMIT_MS : 1000)) {
             if (w_commit(t) != 0)
-                failed = 1;
-            t->last_commit = now;
+                failed = w_fail(t, "committing");
+            t->last_commit_ms = now;
         }
         pthread_mutex_lock(&t->mu);
-        if (failed)
-            t->failed = 1;
         t->commits_done += commits;
         if (t->nfree_batches < sizeof t->free_batches / sizeof t->free_batches[0]) {
             t->free_batches[t->nfree_batches++] = b;
@@ -712,15 +887,40 @@ static void *writer_main(void *opaque)
 
 /* ---- the simulation-thread side: copy into batches ---- */
 
-/* Hand the current batch to the thread (waiting while the queue is full). */
-static int submit(vz_trace *t)
+/* Hand the current batch to the thread (waiting while the queue is full). The
+ * thread looks at the queue every POLL_US; it is woken only when the queue is half
+ * full or when someone waits for it (urgent): waking a sleeping thread on another
+ * CPU costs the simulation far more than copying a batch (an IPI, in a VM an exit). */
+/* Before waiting for the thread: from now on it runs as an ordinary thread on any
+ * CPU, so that it is never starved by other work while the simulation waits. */
+static void boost(vz_trace *t)
 {
+    if (t->boosted)
+        return;
+    t->boosted = 1;
+    struct sched_param sp = {0};
+    pthread_setschedparam(t->thread, SCHED_OTHER, &sp);
+    if (t->pinned)
+        pthread_setaffinity_np(t->thread, sizeof t->cpus, &t->cpus);
+}
+
+static int submit_urgent(vz_trace *t, int urgent)
+{
+    if (urgent)
+        boost(t);
     pthread_mutex_lock(&t->mu);
+    if (t->qlen == QUEUE_BATCHES) {
+        pthread_mutex_unlock(&t->mu);
+        boost(t);
+        pthread_mutex_lock(&t->mu);
+        pthread_cond_signal(&t->cv_work);
+    }
     while (t->qlen == QUEUE_BATCHES)
         pthread_cond_wait(&t->cv_room, &t->mu);
     t->queue[(t->qhead + t->qlen) % QUEUE_BATCHES] = t->cur;
     t->qlen++;
-    pthread_cond_signal(&t->cv_work);
+    if (urgent || t->qlen >= QUEUE_BATCHES / 2)
+        pthread_cond_signal(&t->cv_work);
     batch *next = t->nfree_batches ? t->free_batches[--t->nfree_batches] : NULL;
     int f = t->failed;
     pthread_mutex_unlock(&t->mu);
@@ -728,87 +928,154 @@ static int submit(vz_trace *t)
         t->cur = NULL;
         return -1;
     }
-    next->n = 0;
     next->used = 0;
     t->cur = next;
     return f ? -1 : 0;
 }
 
-static op *new_op(vz_trace *t, int type)
+static int submit(vz_trace *t) { return submit_urgent(t, 0); }
+
+/* Room for an op with len payload bytes at the end of the current batch (which is
+ * handed over when full). NULL when memory ran out. */
+static unsigned char *reserve(vz_trace *t, uint32_t type, size_t len)
 {
-    if (!t->cur || ((t->cur->n == BATCH_OPS || t->cur->used + OP_STR_MAX > ARENA_BYTES) &&
+    len = (len + 7) & ~(size_t)7;
+    if (!t->cur || (t->cur->used + sizeof(op_head) + len > BATCH_BYTES &&
                     submit(t) != 0 && !t->cur))
         return NULL;
-    op *o = &t->cur->ops[t->cur->n++];
-    o->type = type;
-    return o;
+    unsigned char *p = t->cur->data + t->cur->used;
+    op_head h = {type, (uint32_t)len};
+    memcpy(p, &h, sizeof h);
+    t->cur->used += sizeof h + len;
+    return p + sizeof h;
 }
 
-/* Take back the op new_op gave (its strings: the arena back to used). */
-static int drop_op(vz_trace *t, size_t used)
-{
-    t->cur->n--;
-    t->cur->used = used;
-    return -1;
-}
-
-/* Copy string v into the batch's arena; *where = the copy (NULL stays NULL). */
-static int keep_str(vz_trace *t, const char *v, const char **where)
+/* *id = the id of string v (0 for NULL), sent to the thread the first time. The
+ * callers pass the same few strings again and again (often literals), so a cache
+ * keyed by the pointer answers most calls with one strcmp, or none when the caller
+ * says that its strings are fixed (a fixed string's address is never another
+ * string's: literals and static tables live as long as the program). */
+static int intern_fixed(vz_trace *t, const char *v, int fixed, uint32_t *id)
 {
     if (!v) {
-        *where = NULL;
+        *id = 0;
+        return 0;
+    }
+    uintptr_t a = (uintptr_t)v;
+    unsigned slot = (unsigned)((a >> 3) ^ (a >> 11)) % PCACHE;
+    if (t->pcache[slot].p == v && (fixed || !strcmp(t->sstr[t->pcache[slot].id], v))) {
+        *id = t->pcache[slot].id;
         return 0;
     }
     size_t n = strlen(v);
     if (n >= STR_MAX)
         return -1;
-    char *p = t->cur->arena + t->cur->used;
-    memcpy(p, v, n + 1);
-    t->cur->used += n + 1;
-    *where = p;
+    if ((t->nsstr + 1) * 2 > t->stab_cap) {          /* grow: load <= 1/2 */
+        uint32_t cap = t->stab_cap ? 2 * t->stab_cap : 64;
+        uint32_t *ns = calloc(cap, sizeof *ns);
+        if (!ns)
+            return -1;
+        for (uint32_t k = 1; k <= t->nsstr; k++) {
+            unsigned j = str_hash(t->sstr[k]) & (cap - 1);
+            while (ns[j])
+                j = (j + 1) & (cap - 1);
+            ns[j] = k;
+        }
+        free(t->stab);
+        t->stab = ns;
+        t->stab_cap = cap;
+    }
+    unsigned j = str_hash(v) & (t->stab_cap - 1);
+    for (; t->stab[j]; j = (j + 1) & (t->stab_cap - 1))
+        if (!strcmp(t->sstr[t->stab[j]], v))
+            break;
+    if (!t->stab[j]) {                               /* new: keep it, send it */
+        if (t->nsstr + 1 >= t->sstr_cap) {
+            uint32_t cap = t->sstr_cap ? 2 * t->sstr_cap : 64;
+            char **ns = realloc(t->sstr, cap * sizeof *ns);
+            if (!ns)
+                return -1;
+            t->sstr = ns;
+            t->sstr_cap = cap;
+        }
+        uint32_t nid = t->nsstr + 1;
+        unsigned char *p = reserve(t, OP_STRING, 8 + n + 1);
+        if (!p || !(t->sstr[nid] = strdup(v)))
+            return -1;
+        memcpy(p, &nid, sizeof nid);
+        memcpy(p + 8, v, n + 1);
+        t->nsstr = nid;
+        t->stab[j] = nid;
+    }
+    t->pcache[slot].p = v;
+    t->pcache[slot].id = t->stab[j];
+    *id = t->stab[j];
     return 0;
+}
+
+static int intern(vz_trace *t, const char *v, uint32_t *id)
+{
+    return intern_fixed(t, v, 0, id);
 }
 
 int vz_trace_add_exit(vz_trace *t, const vz_trace_exit *e)
 {
-    op *o = new_op(t, OP_EXIT);
-    if (!o)
+    exit_op x;
+    if (intern_fixed(t, e->scenario, e->fixed_strings, &x.scenario) != 0 ||
+        intern_fixed(t, e->reason, e->fixed_strings, &x.reason) != 0)
         return -1;
-    size_t used = t->cur->used;
-    o->u.exit = *e;
-    if (keep_str(t, e->scenario, &o->u.exit.scenario) != 0 ||
-        keep_str(t, e->reason, &o->u.exit.reason) != 0)
-        return drop_op(t, used);
+    x.e = *e;
+    unsigned char *p = reserve(t, OP_EXIT, sizeof x);
+    if (!p)
+        return -1;
+    memcpy(p, &x, sizeof x);
     return 0;
 }
 
 int vz_trace_add_event(vz_trace *t, const vz_trace_event *e)
 {
-    op *o = new_op(t, OP_EVENT);
-    if (!o)
-        return -1;
-    size_t used = t->cur->used;
-    o->u.event = *e;
+    uint32_t scen, kind, detail;
     if (!e->kind || e->exccode > 255 || e->gexccode > 255 ||
-        keep_str(t, e->scenario, &o->u.event.scenario) != 0 ||
-        keep_str(t, e->kind, &o->u.event.kind) != 0 ||
-        keep_str(t, e->detail, &o->u.event.detail) != 0)
-        return drop_op(t, used);
+        intern_fixed(t, e->scenario, e->fixed_strings, &scen) != 0 ||
+        intern_fixed(t, e->kind, e->fixed_strings, &kind) != 0 ||
+        intern_fixed(t, e->detail, e->fixed_strings, &detail) != 0)
+        return -1;
+    if (!t->ev_scen_valid || scen != t->ev_scen_sent) {
+        unsigned char *q = reserve(t, OP_EVSCEN, sizeof scen);
+        if (!q)
+            return -1;
+        memcpy(q, &scen, sizeof scen);
+        t->ev_scen_sent = scen;
+        t->ev_scen_valid = 1;
+    }
+    unsigned char *p = reserve(t, OP_EVENT, VZ_TRACE_EVENT_RECORD_SIZE);
+    if (!p)
+        return -1;
+    memset(p, 0, VZ_TRACE_EVENT_RECORD_SIZE);
+    put_le(p + E_CYCLE, e->has_cycle ? e->cycle : 0, 8);
+    put_le(p + E_INSN, e->insn, 8);
+    put_le(p + E_PC, e->pc_known ? e->pc : 0, 8);
+    put_le(p + E_KIND, kind, 4);
+    put_le(p + E_DETAIL, detail, 4);
+    p[E_FLAGS] = (unsigned char)((e->guest ? EF_GUEST : 0) | (e->has_cycle ? EF_CYCLE : 0) |
+                                 (e->pc_known ? EF_PC : 0) | (e->exccode >= 0 ? EF_EXC : 0) |
+                                 (e->gexccode >= 0 ? EF_GEXC : 0));
+    p[E_EXC] = (unsigned char)(e->exccode >= 0 ? e->exccode : 0);
+    p[E_GEXC] = (unsigned char)(e->gexccode >= 0 ? e->gexccode : 0);
     return 0;
 }
 
 int vz_trace_add_stat(vz_trace *t, const char *scenario, const char *name, double value,
                       const char *mode)
 {
-    op *o = new_op(t, OP_STAT);
-    if (!o)
+    stat_op o = {.value = value};
+    if (!name || intern(t, scenario, &o.scenario) != 0 || intern(t, name, &o.name) != 0 ||
+        intern(t, mode ? mode : "all", &o.mode) != 0)
         return -1;
-    size_t used = t->cur->used;
-    o->u.stat.value = value;
-    if (!name || keep_str(t, scenario, &o->u.stat.scenario) != 0 ||
-        keep_str(t, name, &o->u.stat.name) != 0 ||
-        keep_str(t, mode ? mode : "all", &o->u.stat.mode) != 0)
-        return drop_op(t, used);
+    unsigned char *p = reserve(t, OP_STAT, sizeof o);
+    if (!p)
+        return -1;
+    memcpy(p, &o, sizeof o);
     return 0;
 }
 
@@ -817,48 +1084,38 @@ static int flush_chunk(vz_trace *t)
 {
     if (!t->nrec)
         return 0;
-    op *o = new_op(t, OP_CHUNK);
-    if (!o)
+    chunk_op o = {
+        .data = t->chunk, .n = t->nrec, .scenario = t->chunk_scen, .first_seq = t->first_seq,
+        .last_seq = t->last_seq, .min_fetch = t->min_fetch, .max_fetch = t->max_fetch,
+    };
+    unsigned char *p = reserve(t, OP_CHUNK, sizeof o);
+    if (!p)
         return -1;
-    o->u.chunk.data = t->chunk;
-    o->u.chunk.n = t->nrec;
-    o->u.chunk.first_seq = t->first_seq;
-    o->u.chunk.last_seq = t->last_seq;
-    o->u.chunk.min_fetch = t->min_fetch;
-    o->u.chunk.max_fetch = t->max_fetch;
-    /* chunk_scenario is shorter than STR_MAX (vz_trace_add_insn checks) */
-    keep_str(t, t->chunk_has_scenario ? t->chunk_scenario : NULL, &o->u.chunk.scenario);
+    memcpy(p, &o, sizeof o);
     t->nrec = 0;
     pthread_mutex_lock(&t->mu);
     t->chunk = t->nfree_chunks ? t->free_chunks[--t->nfree_chunks] : NULL;
     pthread_mutex_unlock(&t->mu);
-    if (!t->chunk && !(t->chunk = malloc(CHUNK_BYTES)))
-        return -1;
     return 0;
 }
 
 int vz_trace_add_insn(vz_trace *t, const vz_trace_insn_rec *r)
 {
-    if (!t->chunk)
-        return -1;
-    int same = r->scenario ? t->chunk_has_scenario && !strcmp(r->scenario, t->chunk_scenario)
-                           : !t->chunk_has_scenario;
-    if (r->scenario && strlen(r->scenario) >= STR_MAX)
+    uint32_t sid;
+    if (intern(t, r->scenario, &sid) != 0)
         return -1;
     const uint64_t st[5] = {r->decode, r->issue, r->execute, r->memory, r->commit};
     for (int i = 0; i < 5; i++)
         if (st[i] < r->fetch || st[i] - r->fetch > UINT32_MAX)
             return -1;
-    if (t->nrec && (!same || r->seq < t->first_seq || r->seq - t->first_seq > UINT32_MAX ||
-                    t->nrec == VZ_TRACE_CHUNK_RECORDS)) {
+    if (t->nrec && (sid != t->chunk_scen || r->seq < t->first_seq ||
+                    r->seq - t->first_seq > UINT32_MAX || t->nrec == VZ_TRACE_CHUNK_RECORDS)) {
         if (flush_chunk(t) != 0)
             return -1;
     }
-    if (!same) {
-        t->chunk_has_scenario = r->scenario != NULL;
-        if (r->scenario)
-            snprintf(t->chunk_scenario, sizeof t->chunk_scenario, "%s", r->scenario);
-    }
+    if (!t->chunk && !(t->chunk = malloc(CHUNK_BYTES)))
+        return -1;
+    t->chunk_scen = sid;
     if (!t->nrec) {
         t->first_seq = r->seq;
         t->min_fetch = t->max_fetch = r->fetch;
@@ -881,15 +1138,22 @@ int vz_trace_add_insn(vz_trace *t, const vz_trace_insn_rec *r)
     return 0;
 }
 
+int vz_trace_flush(vz_trace *t)
+{
+    if (!t->cur || !t->cur->used)
+        return t->cur ? 0 : -1;
+    return submit(t);
+}
+
 /* Commit everything written so far and wait until it is on disk (in the file). */
 int vz_trace_checkpoint(vz_trace *t)
 {
-    if (flush_chunk(t) != 0 || !new_op(t, OP_COMMIT))
+    if (flush_chunk(t) != 0 || !reserve(t, OP_COMMIT, 0))
         return -1;
     pthread_mutex_lock(&t->mu);
     uint64_t want = ++t->commits_asked;
     pthread_mutex_unlock(&t->mu);
-    int rc = submit(t);
+    int rc = submit_urgent(t, 1);
     pthread_mutex_lock(&t->mu);
     while (t->commits_done < want && !t->failed)
         pthread_cond_wait(&t->cv_done, &t->mu);
@@ -899,69 +1163,41 @@ int vz_trace_checkpoint(vz_trace *t)
     return rc;
 }
 
-int vz_trace_end(vz_trace *t, const char *end_reason)
+int vz_trace_end(vz_trace *t, const char *end_reason, char *err, size_t errlen)
 {
     int rc = flush_chunk(t);
-    /* stop the thread after it has written everything */
-    if (t->cur && t->cur->n && submit(t) != 0)
+    /* the thread writes everything queued, then ends the run (w_finish) */
+    if (t->cur && t->cur->used && submit(t) != 0)
         rc = -1;
+    boost(t);
     pthread_mutex_lock(&t->mu);
+    t->end_reason = end_reason;
     t->stop = 1;
     pthread_cond_signal(&t->cv_work);
     pthread_mutex_unlock(&t->mu);
     pthread_join(t->thread, NULL);
-    if (t->failed || w_flush_events(t) != 0)    /* the thread has ended: ours now */
+    if (t->end_rc != 0)
         rc = -1;
-    sqlite3_finalize(t->ins_exit);
-    sqlite3_finalize(t->ins_stat);
-    sqlite3_finalize(t->ins_event);
-    sqlite3_finalize(t->ins_chunk);
-    sqlite3_finalize(t->ins_string);
-    if (exec(t->db, "COMMIT") != 0 || exec(t->db, vz_trace_index_sql) != 0)
-        rc = -1;
-    sqlite3_stmt *s = NULL;
-    char fin[32];
-    now_iso(fin, sizeof fin);
-    if (sqlite3_prepare_v2(t->db, "UPDATE runs SET status = ?, end_reason = ?, finished_at = ?"
-                                  " WHERE id = ?", -1, &s, NULL) != SQLITE_OK) {
-        rc = -1;
-    } else {
-        int complete = rc == 0 && end_reason && !strcmp(end_reason, "complete");
-        bind_text(s, 1, complete ? "complete" : "interrupted");
-        bind_text(s, 2, end_reason ? end_reason : "error");
-        bind_text(s, 3, fin);
-        sqlite3_bind_int64(s, 4, t->run_id);
-        if (sqlite3_step(s) != SQLITE_DONE)
-            rc = -1;
-    }
-    sqlite3_finalize(s);
-    if (sqlite3_close(t->db) != SQLITE_OK)
-        rc = -1;
+    if (rc != 0 && err && errlen)
+        snprintf(err, errlen, "%s", t->errmsg[0] ? t->errmsg : "out of memory");
     for (unsigned i = 0; i < t->nfree_chunks; i++)
         free(t->free_chunks[i]);
     for (unsigned i = 0; i < t->nfree_batches; i++)
         free(t->free_batches[i]);
-    free(t->cur);
-    free(t->chunk);
-    free(t->ev);
-    for (unsigned i = 0; i < t->string_cap; i++)
-        free(t->strings[i]);
-    free(t->strings);
-    free(t->string_ids);
     pthread_mutex_destroy(&t->mu);
     pthread_cond_destroy(&t->cv_work);
     pthread_cond_destroy(&t->cv_room);
     pthread_cond_destroy(&t->cv_done);
-    free(t);
+    free_trace(t);
     return rc;
 }
 
-int vz_trace_finish(vz_trace *t) { return vz_trace_end(t, "complete"); }
+int vz_trace_finish(vz_trace *t) { return vz_trace_end(t, "complete", NULL, 0); }
 
 void vz_trace_close(vz_trace *t)
 {
     if (t)
-        vz_trace_end(t, "error");
+        vz_trace_end(t, "error", NULL, 0);
 }
 
 /* ---------------- reader ---------------- */

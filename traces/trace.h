@@ -2,12 +2,14 @@
  * traces/trace.h - the trace database writer and reader (docs/traces.md, schema
  * version 3: /work/coord/TRACE-SPEC.md is the contract with the exports).
  *
- * One SQLite file per run of vzsim. The writer keeps one big transaction open,
- * inserts through prepared statements and commits every VZ_TRACE_COMMIT_ROWS rows
- * (and at vz_trace_checkpoint), so a killed run leaves a valid database with every
- * row up to the last commit. The run row is written 'interrupted' and committed at
- * once; only vz_trace_end(t, "complete") marks it 'complete'. The core does not link
- * SQLite: the commands feed this writer from their retire observers.
+ * One SQLite file per run of vzsim. A writer thread makes every SQLite call: the
+ * add functions only append to a batch. It keeps one big transaction open, inserts
+ * through prepared statements and commits every VZ_TRACE_COMMIT_ROWS rows, when
+ * idle, at least once a second and at vz_trace_checkpoint, so a killed run leaves a
+ * valid database with every row up to the last commit. Its first transaction writes
+ * the schema and the run row marked 'interrupted'; only vz_trace_end(t, "complete")
+ * marks it 'complete'. The core does not link SQLite: the commands feed this writer
+ * from their retire observers.
  */
 #ifndef VZSIM_TRACES_TRACE_H
 #define VZSIM_TRACES_TRACE_H
@@ -71,6 +73,9 @@ typedef struct vz_trace_exit {
     uint64_t start_cycle;      /* c(E): cycle before the exiting instruction */
     uint64_t cycles[VZ_TRACE_NCOMP];   /* [VZ_TRACE_TOTAL] is computed by the writer */
     uint64_t insns[VZ_TRACE_NCOMP];
+    int fixed_strings;         /* 1: scenario and reason are never changed while the
+                                  trace is open (literals, static tables): known by
+                                  their address after the first time */
 } vz_trace_exit;
 
 /* One event (view events; packed into event_chunks by the writer thread). */
@@ -86,6 +91,8 @@ typedef struct vz_trace_event {
     uint64_t pc;
     int exccode, gexccode;     /* negative: NULL; at most 255 */
     const char *detail;        /* NULL or free text */
+    int fixed_strings;         /* 1: scenario, kind and detail are never changed while
+                                  the trace is open (as for vz_trace_exit) */
 } vz_trace_event;
 
 /* One traced instruction, as the reader returns it (TRACE-SPEC.md). */
@@ -98,10 +105,12 @@ typedef struct vz_trace_insn_rec {
 } vz_trace_insn_rec;
 typedef int (*vz_trace_insn_fn)(void *opaque, const vz_trace_insn_rec *r); /* !=0 stops */
 
-/* Create path (an existing file and its journal are replaced) with the schema and
- * a run row marked 'interrupted'. NULL on error (message in err). */
+/* Create path (an existing file and its journal are replaced) and start the
+ * writer thread, which writes the schema and a run row marked 'interrupted' first.
+ * NULL on error (message in err): a path that cannot be replaced or created. A
+ * later failure of the thread makes the add functions, vz_trace_checkpoint and
+ * vz_trace_end return -1 (vz_trace_end with the message). */
 vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *err, size_t errlen);
-int64_t vz_trace_run_id(const vz_trace *t);
 int vz_trace_add_exit(vz_trace *t, const vz_trace_exit *e);
 int vz_trace_add_event(vz_trace *t, const vz_trace_event *e);
 /* mode: "root", "guest" or "all" (the CPU mode the statistic covers). */
@@ -112,11 +121,16 @@ int vz_trace_add_stat(vz_trace *t, const char *scenario, const char *name, doubl
  * changes, at each checkpoint and at the end. Stage offsets from fetch must fit in
  * 32 bits (-1 otherwise). */
 int vz_trace_add_insn(vz_trace *t, const vz_trace_insn_rec *r);
+/* Hand what was added so far to the writer thread now, without waiting (e.g. at
+ * the end of a scenario, so that the thread is not left with it at the end). */
+int vz_trace_flush(vz_trace *t);
 /* Commit what was written so far and open a new transaction. */
 int vz_trace_checkpoint(vz_trace *t);
-/* Commit, create the indexes, set end_reason (and status 'complete' when it is
- * "complete", else 'interrupted') and finished_at, close. Frees t. */
-int vz_trace_end(vz_trace *t, const char *end_reason);
+/* Write what is queued, create the indexes, set end_reason (and status 'complete'
+ * when it is "complete" and nothing failed, else 'interrupted') and finished_at,
+ * commit, close. Frees t. Returns 0, or -1 with the first failure in err (which
+ * may be NULL). */
+int vz_trace_end(vz_trace *t, const char *end_reason, char *err, size_t errlen);
 /* vz_trace_end(t, "complete"). */
 int vz_trace_finish(vz_trace *t);
 /* Unfinished: vz_trace_end(t, "error"), result ignored. NULL is accepted. */

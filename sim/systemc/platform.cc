@@ -408,8 +408,10 @@ int run_scenarios(const Options &o, int argc, char **argv)
         }
         vz_exit_timer_destroy(run->timer);
     }
-    if (trace && vz_trace_end(trace, end_reason.c_str()) != 0) {
-        std::fprintf(stderr, "vzsim-platform: %s: cannot finish the trace\n", o.trace.c_str());
+    char terr[512] = "";
+    if (trace && vz_trace_end(trace, end_reason.c_str(), terr, sizeof terr) != 0) {
+        std::fprintf(stderr, "vzsim-platform: %s: cannot finish the trace: %s\n", o.trace.c_str(),
+                     terr);
         return 2;
     }
     return failures ? 1 : 0;

@@ -244,12 +244,67 @@ TEST(TraceWriter, EventsPackedBehindTheView)
     EXPECT_EQ(One(path, "PRAGMA integrity_check"), "ok");
 }
 
+// Strings travel to the writer thread once, as ids (traces/trace.c "intern"): a
+// buffer reused with new text must still give each row its own text; the
+// fixed_strings promise only skips the comparison; an oversized string is refused
+// without harming the rest.
+TEST(TraceWriter, StringsKeepTheirTextThroughIds)
+{
+    std::string path = TempPath("strings.db");
+    vz_trace *t = Create(path);
+    char buf[32];
+    for (int i = 0; i < 300; i++) {
+        // one buffer for scenario, reason and stat name, rewritten every time
+        snprintf(buf, sizeof buf, "s%d", i % 3);
+        vz_trace_exit e = Exit(buf, i % 2 ? "gpsi" : "mmio", 1, 100, 0, 100);
+        ASSERT_EQ(vz_trace_add_exit(t, &e), 0);
+        snprintf(buf, sizeof buf, "n%d", i % 4);
+        ASSERT_EQ(vz_trace_add_stat(t, "x", buf, i, "all"), 0);
+        vz_trace_event ev = {};
+        ev.kind = "exit";
+        ev.exccode = ev.gexccode = -1;
+        ev.fixed_strings = 1;                  // literals only
+        ev.detail = i % 2 ? "gpsi" : "mmio";
+        ASSERT_EQ(vz_trace_add_event(t, &ev), 0);
+        snprintf(buf, sizeof buf, "v%d", i % 5);
+        ev.fixed_strings = 0;                  // the reused buffer
+        ev.detail = buf;
+        ASSERT_EQ(vz_trace_add_event(t, &ev), 0);
+    }
+    std::string big(5000, 'x');
+    vz_trace_event ev = {};
+    ev.kind = big.c_str();
+    ev.exccode = ev.gexccode = -1;
+    EXPECT_EQ(vz_trace_add_event(t, &ev), -1);
+    ASSERT_EQ(vz_trace_finish(t), 0);
+    // exit i: scenario s<i % 3>, reason gpsi for odd i: 50 of each of the 6 pairs
+    EXPECT_EQ(One(path, "SELECT GROUP_CONCAT(s, ' ') FROM (SELECT scenario || '/' || reason ||"
+                        " '=' || COUNT(*) AS s FROM exits GROUP BY scenario, reason ORDER BY scenario,"
+                        " reason)"),
+              "s0/gpsi=50 s0/mmio=50 s1/gpsi=50 s1/mmio=50 s2/gpsi=50 s2/mmio=50");
+    // stat i: name n<i % 4>, value i: n0 sums 0 + 4 + ... + 296 = 4 * (0 + ... + 74)
+    EXPECT_EQ(One(path, "SELECT value FROM statistics WHERE name = 'n0' ORDER BY rowid LIMIT 1"
+                        " OFFSET 74"), "296");
+    EXPECT_EQ(One(path, "SELECT SUM(value) FROM statistics WHERE name = 'n0'"), "11100");
+    // events alternate literal and buffer details: seq 2i is gpsi/mmio, 2i + 1 v<i % 5>
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM events WHERE seq % 2 = 0 AND detail !="
+                        " CASE WHEN seq / 2 % 2 THEN 'gpsi' ELSE 'mmio' END"), "0");
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM events WHERE seq % 2 = 1 AND detail !="
+                        " 'v' || (seq / 2 % 5)"), "0");
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM events"), "600");
+    // trace_strings holds what events use (exit, gpsi, mmio, v0 .. v4), nothing else
+    EXPECT_EQ(One(path, "SELECT GROUP_CONCAT(text, ' ') FROM (SELECT text FROM trace_strings"
+                        " ORDER BY text)"), "exit gpsi mmio v0 v1 v2 v3 v4");
+}
+
 TEST(TraceWriter, UnfinishedWriterLeavesInterruptedRun)
 {
     std::string path = TempPath("unfinished.db");
     vz_trace *t = Create(path);
     ASSERT_NE(t, nullptr);
-    // already on disk, before anything else is written
+    // the writer thread's first transaction commits the run row, marked
+    // interrupted: on disk once a checkpoint has waited for it
+    ASSERT_EQ(vz_trace_checkpoint(t), 0);
     EXPECT_EQ(One(path, "SELECT status FROM runs"), "interrupted");
     for (int i = 0; i < 1000; i++) {
         vz_trace_exit e = Exit("alpha", "hypercall", 1, 100, 0, 100);
