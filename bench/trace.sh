@@ -8,8 +8,9 @@
 #    wall-clock time of `vzsim scenarios` without and with --trace, the two run in
 #    turn RUNS times (a shared machine drifts: interleaving keeps the comparison
 #    fair), median and mean of each. With perf, also the CPU time of the simulation
-#    thread alone and of the writer thread (vzsim-trace). A long guest that exits
-#    every ~150 instructions (--max-exits EXITS) shows the per-exit cost.
+#    thread alone and of the writer thread (vzsim-trace), runs again in turn, one
+#    line per repeat. A long guest that exits every ~150 instructions (--max-exits
+#    EXITS) shows the per-exit cost.
 # 2. Per-instruction trace throughput: `vzsim run --trace-insns all` on a bare-metal
 #    benchmark, functional and cycle-level; instructions per CPU second end to end,
 #    and the storage rate = instructions / (CPU time with the trace - without).
@@ -63,6 +64,24 @@ tcmp() {  # "SIM WRITER" "SIM WRITER" -> the simulation thread's overhead
   echo "$1 $2" | awk '{printf "simulation thread CPU %.2fs -> %.2fs (%+.1f%%), writer thread %.2fs",
     $1, $3, 100 * ($3 - $1) / $1, $4}'
 }
+ithr() {  # the suite in turn without and with --trace, RUNS times, REPEAT times: one
+          # line per repeat with the simulation threads' CPU (plain runs go through a
+          # symlink named vzplain, so perf tells their threads apart) and the writer's
+  ln -sf "$(basename "$V")" "$(dirname "$V")/vzplain"
+  r=0
+  while [ $r -lt "$REPEAT" ]; do
+    perf record -q -e task-clock -c 100000 -o "$T/perf.data" -- sh -c 'n=$1; i=0
+      while [ $i -lt "$n" ]; do "$2" scenarios >/dev/null 2>&1; "$3" scenarios --trace "$4" \
+        >/dev/null 2>&1; i=$((i + 1)); done' sh "$RUNS" "$(dirname "$V")/vzplain" "$V" \
+      "$T/s.db" >/dev/null 2>&1
+    perf report -i "$T/perf.data" --sort comm -n --stdio 2>/dev/null | awk '
+      $3 == "vzplain" {p = $2} $3 == "vzsim" {s = $2} $3 == "vzsim-trace" {t = $2}
+      END {printf "  simulation thread CPU %.2fs -> %.2fs (%+.1f%%), writer thread %.2fs\n",
+           p / 1e4, s / 1e4, 100 * (s - p) / p, t / 1e4}'
+    r=$((r + 1))
+  done
+  rm -f "$(dirname "$V")/vzplain"
+}
 HAVE_PERF=0
 if command -v perf >/dev/null 2>&1 && perf record -q -e task-clock -o "$T/p" true >/dev/null 2>&1
 then HAVE_PERF=1; fi
@@ -101,11 +120,7 @@ print("scenario suite, %d runs each in turn: wall median %.2f ms -> %.2f ms (%+.
       100 * (m["--trace"] / m["plain"] - 1), a["plain"] * 1e3, a["--trace"] * 1e3,
       100 * (a["--trace"] / a["plain"] - 1)))
 PY
-if [ $HAVE_PERF = 1 ]; then
-  a=$(thr "$RUNS" "$V" scenarios)
-  b=$(thr "$RUNS" "$V" scenarios --trace "$T/s.db")
-  echo "  $(tcmp "$a" "$b")"
-fi
+[ $HAVE_PERF = 1 ] && ithr
 ev=$(sqlite3 "$T/s.db" "SELECT (SELECT COUNT(*) FROM exits) || ' exits, ' || (SELECT COUNT(*) FROM events) || ' events'")
 echo "  (one run: $ev)"
 a=$(cpu 1 "$V" guest --timing "$CONFIG" --max-exits "$EXITS" "$T/loop.elf")
