@@ -738,8 +738,8 @@ static int w_setup(vz_trace *t)
     return 0;
 }
 
-/* After the last op: the rest of the events, the indexes, the run's end and the
- * final commit, all in the open transaction; then close. */
+/* After the last op: the rest of the events and the run's end, committed with the
+ * open transaction; then close. */
 static int w_finish(vz_trace *t, int failed)
 {
     int rc = failed ? -1 : 0;
