@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "sim/timing/timing.h"
 #include "tests/timing/load_config.h"
 #include "tests/core/machine.h"
@@ -91,10 +93,17 @@ TEST(TimingConfig, ShippedConfigsLoad)
     EXPECT_EQ(b.issue_width, 1u);
 }
 
+// A temporary file name of this process: ctest runs the tests of this file in
+// parallel processes, which must not write each other's files.
+static std::string TempIni(const char *stem)
+{
+    return testing::TempDir() + "vzsim_timing_" + std::to_string(getpid()) + "_" + stem + ".ini";
+}
+
 TEST(TimingConfig, PrintRoundTrips)
 {
     vz_timing_config a = load_cfg("i6400.ini");
-    std::string path = testing::TempDir() + "roundtrip.ini";
+    std::string path = TempIni("roundtrip");
     FILE *f = fopen(path.c_str(), "w");
     ASSERT_NE(f, nullptr);
     vz_timing_config_print(f, &a);
@@ -102,7 +111,9 @@ TEST(TimingConfig, PrintRoundTrips)
     vz_timing_config b;
     vz_timing_config_default(&b);
     char err[300];
-    ASSERT_EQ(vz_timing_config_load(path.c_str(), &b, err, sizeof err), 0) << err;
+    int rc = vz_timing_config_load(path.c_str(), &b, err, sizeof err);
+    unlink(path.c_str());
+    ASSERT_EQ(rc, 0) << err;
     memset(a.source, 0, sizeof a.source);
     memset(b.source, 0, sizeof b.source);
     EXPECT_EQ(memcmp(&a, &b, sizeof a), 0);
@@ -110,12 +121,13 @@ TEST(TimingConfig, PrintRoundTrips)
 
 std::string load_error(const std::string &text)
 {
-    std::string path = testing::TempDir() + "bad.ini";
+    std::string path = TempIni("bad");
     std::ofstream(path) << text;
     vz_timing_config c;
     vz_timing_config_default(&c);
     char err[300] = "";
     EXPECT_EQ(vz_timing_config_load(path.c_str(), &c, err, sizeof err), -1);
+    unlink(path.c_str());
     std::string e = err;
     EXPECT_EQ(e.rfind(path, 0), 0u) << e;   // names the file
     return e.substr(path.size());
@@ -972,7 +984,7 @@ TEST(TimingConfig, StageKeys)
     EXPECT_EQ(a.decode_stage, 2u);
     EXPECT_EQ(a.execute_stage, 5u);
     EXPECT_EQ(a.memory_stage, 6u);
-    std::string path = testing::TempDir() + "stages.ini";
+    std::string path = TempIni("stages");
     std::ofstream(path) << "[core]\nstages = F1, F2, DEC, ISS, X1, X2\nissue_stage = ISS\n";
     vz_timing_config c;
     vz_timing_config_default(&c);
