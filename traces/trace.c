@@ -95,6 +95,8 @@ const char *const vz_trace_component_names[VZ_TRACE_NCOMP] = {
 #define INSN_COMMIT_BYTES (32u << 20)
 /* an idle writer commits when this much time has passed since the last commit */
 #define IDLE_COMMIT_MS 4
+/* how long the writer waits for readers to let it commit before it gives up */
+#define WRITER_BUSY_MS 60000
 /* the writer thread looks for work this often when nobody wakes it (submit) */
 #define POLL_US 1000
 /* SQLite page size: small, so that a short run writes little */
@@ -677,6 +679,10 @@ static int w_setup(vz_trace *t)
         w_fail(t, t->path);
         return -1;
     }
+    /* a reader (vzsim report, the sqlite3 shell) may hold the file while we commit:
+     * wait for it rather than fail the run (the queue fills meanwhile, and then the
+     * simulation waits too) */
+    sqlite3_busy_timeout(t->db, WRITER_BUSY_MS);
     char *sql = malloc(65536);
     if (!sql) {
         w_fail(t, "creating the schema");
@@ -1221,6 +1227,8 @@ sqlite3 *vz_trace_open_db(const char *path, char *err, size_t errlen)
             return NULL;
         }
     }
+    /* a run still writing it commits every few ms: wait out its commits */
+    sqlite3_busy_timeout(db, 10000);
     sqlite3_stmt *uv = NULL;
     if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &uv, NULL) != SQLITE_OK ||
         sqlite3_step(uv) != SQLITE_ROW) {

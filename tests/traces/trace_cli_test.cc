@@ -289,6 +289,57 @@ TEST(TraceLimits, InstructionAndExitLimitsAreMarked)
               "1000");
 }
 
+// Reading a database while a run writes it (vzsim report, the sqlite3 shell): the
+// writer commits every few ms and must wait for readers, not fail the run; the
+// readers wait out its commits.
+TEST(TraceReaders, ReportsWhileARunWritesIt)
+{
+    std::string db = TempPath("live.db");
+    std::string log = TempPath("live.log");
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stdout) || !freopen(log.c_str(), "w", stderr))
+            _exit(126);
+        execl(VZSIM_EXE, VZSIM_EXE, "guest", "--max-exits", "100000", "--trace", db.c_str(),
+              LoopingGuest().c_str(), (char *)nullptr);
+        _exit(127);
+    }
+    int st = 0, reports = 0, failed = 0;
+    while (waitpid(pid, &st, WNOHANG) == 0) {
+        if (access(db.c_str(), F_OK) == 0) {
+            char *buf = nullptr;
+            size_t len = 0;
+            FILE *f = open_memstream(&buf, &len);
+            char err[512] = "";
+            // an empty file (the thread has not written the schema yet) has no
+            // schema version: only count failures once the run row is there
+            int rc = vz_trace_report(db.c_str(), "text", f, err, sizeof err);
+            fclose(f);
+            free(buf);
+            if (rc == 0)
+                reports++;
+            else if (strstr(err, "schema version 0") == nullptr)
+                failed++, ADD_FAILURE() << err;
+        }
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, nullptr);
+    }
+    ASSERT_TRUE(WIFEXITED(st)) << st;
+    EXPECT_EQ(WEXITSTATUS(st), 124);           // the exit limit, not a trace failure
+    EXPECT_GT(reports, 3);
+    EXPECT_EQ(failed, 0);
+    FILE *f = fopen(log.c_str(), "r");
+    ASSERT_NE(f, nullptr);
+    char line[512];
+    while (fgets(line, sizeof line, f))
+        EXPECT_EQ(strstr(line, "cannot write"), nullptr) << line;
+    fclose(f);
+    EXPECT_EQ(One(db, "SELECT status, end_reason FROM runs"), "interrupted|exit-limit");
+    EXPECT_EQ(One(db, "SELECT COUNT(*) = (SELECT value FROM statistics WHERE name ="
+                      " 'exits.total') FROM exits"), "1");
+}
+
 TEST(TraceLimits, GuestErrorIsMarked)
 {
     // a guest store to GPA 0x1e000000 (kseg1), where there is neither RAM nor a
