@@ -34,7 +34,7 @@ extern "C" {
 
 /* The schema (CREATE statements, no indexes), as documented in docs/traces.md. */
 extern const char vz_trace_schema_sql[];
-/* The indexes, created by vz_trace_end / vz_trace_close after loading. */
+/* The indexes, created with the schema by the writer thread (docs/traces.md "Writer"). */
 extern const char vz_trace_index_sql[];
 
 typedef struct vz_trace vz_trace;
@@ -131,7 +131,7 @@ int vz_trace_checkpoint(vz_trace *t);
  * commit, close. Frees t. Returns 0, or -1 with the first failure in err (which
  * may be NULL). */
 int vz_trace_end(vz_trace *t, const char *end_reason, char *err, size_t errlen);
-/* vz_trace_end(t, "complete"). */
+/* vz_trace_end(t, "complete", NULL, 0). */
 int vz_trace_finish(vz_trace *t);
 /* Unfinished: vz_trace_end(t, "error"), result ignored. NULL is accepted. */
 void vz_trace_close(vz_trace *t);
