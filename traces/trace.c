@@ -1005,9 +1005,13 @@ static int intern_fixed(vz_trace *t, const char *v, int fixed, uint32_t *id)
             t->sstr_cap = cap;
         }
         uint32_t nid = t->nsstr + 1;
-        unsigned char *p = reserve(t, OP_STRING, 8 + n + 1);
-        if (!p || !(t->sstr[nid] = strdup(v)))
+        char *copy = strdup(v);
+        unsigned char *p = copy ? reserve(t, OP_STRING, 8 + n + 1) : NULL;
+        if (!p) {
+            free(copy);
             return -1;
+        }
+        t->sstr[nid] = copy;
         memcpy(p, &nid, sizeof nid);
         memcpy(p + 8, v, n + 1);
         t->nsstr = nid;
