@@ -126,6 +126,10 @@ typedef struct batch {
     _Alignas(8) unsigned char data[BATCH_BYTES];
 } batch;
 #define PCACHE 64                    /* intern's cache of recently seen pointers */
+/* instruction chunks allocated at most (~25 MiB): a simulation that runs ahead of
+ * the thread waits for it instead of buffering without bound (a functional run
+ * with --trace-insns all buffered ~500 MB for 30 M instructions) */
+#define MAX_CHUNKS 128
 
 /* The run row's texts, copied at vz_trace_create for the writer thread. */
 enum { RI_KIND, RI_CONFIG_NAME, RI_CONFIG_FILE, RI_CONFIG_TEXT, RI_PROGRAM, RI_COMMAND,
@@ -161,13 +165,15 @@ struct vz_trace {
     int boosted;                 /* the thread runs as an ordinary thread now */
     int set_up;                  /* w_setup succeeded (writer thread) */
     pthread_mutex_t mu;
-    pthread_cond_t cv_work, cv_room, cv_done;
+    pthread_cond_t cv_work, cv_room, cv_done, cv_chunk;
     batch *queue[QUEUE_BATCHES];
     unsigned qhead, qlen;
     batch *free_batches[QUEUE_BATCHES + 2];    /* reused, never freed before the end */
     unsigned nfree_batches;
-    unsigned char *free_chunks[QUEUE_BATCHES + 2];
+    unsigned char *free_chunks[MAX_CHUNKS];    /* under mu: returned by the thread */
     unsigned nfree_chunks;
+    unsigned nchunks;            /* chunks allocated (simulation thread) */
+    int chunk_waiter;            /* under mu: get_chunk waits on cv_chunk */
     uint64_t commits_asked, commits_done;
     int stop;                    /* under mu: write what is queued, then end the thread */
     int failed;                  /* under mu (written by the thread) */
@@ -409,6 +415,7 @@ vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *e
     pthread_condattr_destroy(&ca);
     pthread_cond_init(&t->cv_room, NULL);
     pthread_cond_init(&t->cv_done, NULL);
+    pthread_cond_init(&t->cv_chunk, NULL);
     /* the thread takes no signals: SIGINT / SIGTERM stay with the simulation */
     sigset_t all, old;
     sigfillset(&all);
@@ -446,6 +453,7 @@ vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *e
         pthread_cond_destroy(&t->cv_work);
         pthread_cond_destroy(&t->cv_room);
         pthread_cond_destroy(&t->cv_done);
+        pthread_cond_destroy(&t->cv_chunk);
         free_trace(t);
         return NULL;
     }
@@ -851,11 +859,10 @@ static void *writer_main(void *opaque)
                 memcpy(&o, p, sizeof o);
                 if (!failed && w_chunk(t, &o) != 0)
                     failed = w_fail(t, "writing instructions");
-                pthread_mutex_lock(&t->mu);
-                if (t->nfree_chunks < sizeof t->free_chunks / sizeof t->free_chunks[0])
-                    t->free_chunks[t->nfree_chunks++] = o.data;
-                else
-                    free(o.data);
+                pthread_mutex_lock(&t->mu);            /* room for all of them */
+                t->free_chunks[t->nfree_chunks++] = o.data;
+                if (t->chunk_waiter)
+                    pthread_cond_signal(&t->cv_chunk);
                 pthread_mutex_unlock(&t->mu);
                 break;
             }
@@ -1103,10 +1110,32 @@ static int flush_chunk(vz_trace *t)
         return -1;
     memcpy(p, &o, sizeof o);
     t->nrec = 0;
-    pthread_mutex_lock(&t->mu);
-    t->chunk = t->nfree_chunks ? t->free_chunks[--t->nfree_chunks] : NULL;
-    pthread_mutex_unlock(&t->mu);
+    t->chunk = NULL;                         /* the next one: get_chunk */
     return 0;
+}
+
+/* A chunk to fill: one the thread has written, a new one while fewer than
+ * MAX_CHUNKS exist, or else (the simulation runs ahead of the thread) one the
+ * thread returns after we hand it what we have. */
+static unsigned char *get_chunk(vz_trace *t)
+{
+    pthread_mutex_lock(&t->mu);
+    if (!t->nfree_chunks && t->nchunks == MAX_CHUNKS) {
+        pthread_mutex_unlock(&t->mu);
+        if (t->cur && t->cur->used && submit_urgent(t, 1) != 0 && !t->cur)
+            return NULL;
+        boost(t);
+        pthread_mutex_lock(&t->mu);
+        t->chunk_waiter = 1;
+        while (!t->nfree_chunks)
+            pthread_cond_wait(&t->cv_chunk, &t->mu);
+        t->chunk_waiter = 0;
+    }
+    unsigned char *c = t->nfree_chunks ? t->free_chunks[--t->nfree_chunks] : NULL;
+    pthread_mutex_unlock(&t->mu);
+    if (!c && (c = malloc(CHUNK_BYTES)))
+        t->nchunks++;
+    return c;
 }
 
 int vz_trace_add_insn(vz_trace *t, const vz_trace_insn_rec *r)
@@ -1123,7 +1152,7 @@ int vz_trace_add_insn(vz_trace *t, const vz_trace_insn_rec *r)
         if (flush_chunk(t) != 0)
             return -1;
     }
-    if (!t->chunk && !(t->chunk = malloc(CHUNK_BYTES)))
+    if (!t->chunk && !(t->chunk = get_chunk(t)))
         return -1;
     t->chunk_scen = sid;
     if (!t->nrec) {
@@ -1198,6 +1227,7 @@ int vz_trace_end(vz_trace *t, const char *end_reason, char *err, size_t errlen)
     pthread_cond_destroy(&t->cv_work);
     pthread_cond_destroy(&t->cv_room);
     pthread_cond_destroy(&t->cv_done);
+    pthread_cond_destroy(&t->cv_chunk);
     free_trace(t);
     return rc;
 }

@@ -297,6 +297,48 @@ TEST(TraceWriter, StringsKeepTheirTextThroughIds)
                         " ORDER BY text)"), "exit gpsi mmio v0 v1 v2 v3 v4");
 }
 
+// More instruction records than the writer keeps chunks for (traces/trace.c
+// MAX_CHUNKS = 128 chunks of 4096): chunks come back from the writer thread and are
+// refilled, waiting for it when the simulation runs ahead; every record arrives.
+TEST(TraceWriter, InstructionChunksAreReusedAndComplete)
+{
+    std::string path = TempPath("chunks.db");
+    vz_trace *t = Create(path);
+    const uint64_t n = 200 * 4096 + 17;                // 201 chunks
+    for (uint64_t i = 0; i < n; i++) {
+        vz_trace_insn_rec r = {};
+        r.seq = i;
+        r.pc = 0xffffffff80000000ull + 4 * (i % 1024);
+        r.word = (uint32_t)i;
+        r.fetch = 2 * i;
+        r.decode = r.issue = r.execute = r.memory = r.commit = 2 * i + 1;
+        r.exccode = -1;
+        ASSERT_EQ(vz_trace_add_insn(t, &r), 0) << i;
+    }
+    ASSERT_EQ(vz_trace_finish(t), 0);
+    EXPECT_EQ(One(path, "SELECT COUNT(*), SUM(count), MIN(first_seq), MAX(last_seq) FROM"
+                        " insn_chunks"), "201|819217|0|819216");
+    // chunks follow each other without gap or overlap
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM insn_chunks a JOIN insn_chunks b ON b.first_seq ="
+                        " a.last_seq + 1"), "200");
+    // one record read back by the reader: fetch 1000000 is seq 500000, word 500000
+    std::vector<vz_trace_insn_rec> got;
+    char err[256] = "";
+    ASSERT_EQ(vz_trace_read_insns(path.c_str(), 0, nullptr, 1000000, 1000000,
+                                  [](void *o, const vz_trace_insn_rec *r) {
+                                      static_cast<std::vector<vz_trace_insn_rec> *>(o)
+                                          ->push_back(*r);
+                                      return 0;
+                                  },
+                                  &got, err, sizeof err),
+              0)
+        << err;
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].seq, 500000u);
+    EXPECT_EQ(got[0].word, 500000u);
+    EXPECT_EQ(got[0].commit, 1000001u);
+}
+
 TEST(TraceWriter, UnfinishedWriterLeavesInterruptedRun)
 {
     std::string path = TempPath("unfinished.db");
