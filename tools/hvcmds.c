@@ -391,8 +391,7 @@ int vz_cmd_scenarios(int argc, char **argv)
                     " instructions, %" PRIu64 " exits\n", sc->name,
                     vz_cli_signal_name(), r.insns, r.total_exits);
             if (bad) {
-                fprintf(stderr, "vzsim scenarios: %s: cannot write the trace\n", trace_path);
-                vz_trace_close(trace);
+                vz_trace_give_up(trace, "vzsim scenarios", trace_path);
                 return 2;
             }
             break;
@@ -400,8 +399,7 @@ int vz_cmd_scenarios(int argc, char **argv)
         int k = vz_scenario_finish(sc, timer, &r, trace, stdout, "vzsim scenarios");
         vz_exit_timer_destroy(timer);
         if (k < 0) {
-            fprintf(stderr, "vzsim scenarios: %s: cannot write the trace\n", trace_path);
-            vz_trace_close(trace);
+            vz_trace_give_up(trace, "vzsim scenarios", trace_path);
             return 2;
         }
         failures += k;

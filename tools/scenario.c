@@ -422,6 +422,13 @@ void vz_exit_timer_flush(exit_timer *t)
 
 int vz_exit_timer_failed(const exit_timer *t) { return t->trace_failed; }
 
+void vz_trace_give_up(vz_trace *t, const char *who, const char *path)
+{
+    char err[512] = "";
+    vz_trace_end(t, "error", err, sizeof err);
+    fprintf(stderr, "%s: %s: cannot write the trace%s%s\n", who, path, err[0] ? ": " : "", err);
+}
+
 void vz_exit_timer_retire(void *opaque, const vz_retire_info *ri)
 {
     exit_timer *t = opaque;

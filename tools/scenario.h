@@ -62,6 +62,9 @@ void vz_exit_timer_stop_on(vz_exit_timer *t, const volatile sig_atomic_t *flag);
 /* At the end of a run: write the exit still waiting for its re-entry. */
 void vz_exit_timer_flush(vz_exit_timer *t);
 int vz_exit_timer_failed(const vz_exit_timer *t);
+/* A trace that could not be written: end it (end_reason 'error') and say so on
+ * stderr as "WHO: PATH: cannot write the trace: REASON". */
+void vz_trace_give_up(vz_trace *t, const char *who, const char *path);
 /* Instructions seen: mode 0 root, 1 guest, 2 all (faulting ones included). */
 uint64_t vz_exit_timer_insns(const vz_exit_timer *t, int mode);
 /* Cycles (or instructions) up to the last retired instruction. */

@@ -772,7 +772,8 @@ static int w_finish(vz_trace *t, int failed)
                                       " finished_at = ? WHERE id = ?", -1, &s, NULL) != SQLITE_OK) {
             rc = -w_fail(t, "ending the run");
         } else {
-            const char *why = t->end_reason;
+            /* a trace that failed says so, whatever ended the run */
+            const char *why = rc == 0 ? t->end_reason : "error";
             int complete = rc == 0 && why && !strcmp(why, "complete");
             bind_text(s, 1, complete ? "complete" : "interrupted");
             bind_text(s, 2, why ? why : "error");

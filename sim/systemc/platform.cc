@@ -396,8 +396,7 @@ int run_scenarios(const Options &o, int argc, char **argv)
             int k = vz_scenario_finish(run->s, run->timer, &run->r, trace, stdout,
                                        "vzsim-platform");
             if (k < 0) {
-                std::fprintf(stderr, "vzsim-platform: %s: cannot write the trace\n", o.trace.c_str());
-                vz_trace_close(trace);
+                vz_trace_give_up(trace, "vzsim-platform", o.trace.c_str());
                 return 2;
             }
             failures += k;

@@ -340,6 +340,30 @@ TEST(TraceReaders, ReportsWhileARunWritesIt)
                       " 'exits.total') FROM exits"), "1");
 }
 
+// A trace that cannot be written (here: the file size limit, as a full disk would)
+// fails the command with the writer's reason and leaves a valid database whose run
+// says 'error'.
+TEST(TraceLimits, UnwritableTraceSaysWhy)
+{
+    std::string db = TempPath("full.db");
+    std::string log = TempPath("full.log");
+    EXPECT_EQ(Shell("trap '' XFSZ; ulimit -f 400; " + std::string(VZSIM_EXE) +
+                    " guest --max-exits 100000 --trace " + db + " " + LoopingGuest() +
+                    " >/dev/null 2>" + log),
+              2);
+    FILE *f = fopen(log.c_str(), "r");
+    ASSERT_NE(f, nullptr);
+    std::string text;
+    char line[512];
+    while (fgets(line, sizeof line, f))
+        text += line;
+    fclose(f);
+    EXPECT_NE(text.find(db + ": cannot write the trace: committing: "), std::string::npos)
+        << text;
+    EXPECT_EQ(One(db, "PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(One(db, "SELECT status, end_reason FROM runs"), "interrupted|error");
+}
+
 TEST(TraceLimits, GuestErrorIsMarked)
 {
     // a guest store to GPA 0x1e000000 (kseg1), where there is neither RAM nor a
