@@ -17,34 +17,10 @@
 #include <vector>
 
 #include "sim/isa/isa.h"
+#include "tests/traces/temp_files.h"
 #include "traces/export.h"
 
 namespace {
-
-std::vector<std::string> *temp_files;
-
-class TempFiles : public ::testing::Environment {
-public:
-    void TearDown() override
-    {
-        if (getenv("VZSIM_KEEP_TEST_FILES"))  // to look at them
-            return;
-        for (const std::string &p : temp_files ? *temp_files : std::vector<std::string>())
-            unlink(p.c_str());
-    }
-};
-const auto *temp_env = ::testing::AddGlobalTestEnvironment(new TempFiles);
-
-std::string TempPath(const std::string &name)
-{
-    const char *tmp = getenv("TMPDIR");
-    std::string p = std::string(tmp ? tmp : "/tmp") + "/vzsim_export_test_" +
-                    std::to_string(getpid()) + "_" + name;
-    if (!temp_files)
-        temp_files = new std::vector<std::string>;
-    temp_files->push_back(p);
-    return p;
-}
 
 std::string ReadFile(const std::string &path)
 {

@@ -16,32 +16,10 @@
 #include <vector>
 
 #include "tests/traces/sql_query.h"
+#include "tests/traces/temp_files.h"
 #include "traces/trace.h"
 
 namespace {
-
-std::vector<std::string> temp_files;
-
-class TempFiles : public ::testing::Environment {
-public:
-    void TearDown() override
-    {
-        for (const std::string &p : temp_files) {
-            unlink(p.c_str());
-            unlink((p + "-journal").c_str());
-        }
-    }
-};
-const auto *temp_env = ::testing::AddGlobalTestEnvironment(new TempFiles);
-
-std::string TempPath(const char *name)
-{
-    const char *tmp = getenv("TMPDIR");
-    std::string p = std::string(tmp ? tmp : "/tmp") + "/vzsim_trace_cli_" +
-                    std::to_string(getpid()) + "_" + name;
-    temp_files.push_back(p);
-    return p;
-}
 
 // A minimal ELF64 little-endian MIPS executable: words at vaddr (kseg0), entry there.
 std::string WriteElf(const char *name, uint64_t vaddr, const std::vector<uint32_t> &words)

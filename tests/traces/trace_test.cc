@@ -12,35 +12,10 @@
 #include <vector>
 
 #include "tests/traces/sql_query.h"
+#include "tests/traces/temp_files.h"
 #include "traces/trace.h"
 
 namespace {
-
-std::vector<std::string> *temp_files;
-
-// Removes every database the tests made when the test program ends.
-class TempFiles : public ::testing::Environment {
-public:
-    void TearDown() override
-    {
-        for (const std::string &p : temp_files ? *temp_files : std::vector<std::string>()) {
-            unlink(p.c_str());
-            unlink((p + "-journal").c_str());
-        }
-    }
-};
-const auto *temp_env = ::testing::AddGlobalTestEnvironment(new TempFiles);
-
-std::string TempPath(const char *name)
-{
-    const char *tmp = getenv("TMPDIR");
-    std::string p = std::string(tmp ? tmp : "/tmp") + "/vzsim_trace_test_" +
-                    std::to_string(getpid()) + "_" + name;
-    if (!temp_files)
-        temp_files = new std::vector<std::string>;
-    temp_files->push_back(p);
-    return p;
-}
 
 vz_trace *Create(const std::string &path)
 {
