@@ -792,6 +792,49 @@ static int w_finish(vz_trace *t, int failed)
     return rc;
 }
 
+/* One op of a batch (p: its payload, maybe unaligned); *what names it for the
+ * failure message. */
+static int w_op(vz_trace *t, uint32_t type, const unsigned char *p, const char **what)
+{
+    switch (type) {
+    case OP_STRING: {
+        uint32_t id;
+        memcpy(&id, p, sizeof id);
+        *what = "keeping a string";
+        return w_string_def(t, id, (const char *)p + 8);
+    }
+    case OP_EXIT: {
+        exit_op x;
+        memcpy(&x, p, sizeof x);
+        *what = "writing an exit";
+        return w_exit(t, &x);
+    }
+    case OP_EVSCEN:
+        memcpy(&t->ev_next_scen, p, sizeof t->ev_next_scen);
+        return 0;
+    case OP_EVENT:
+        *what = "writing an event";
+        return w_event(t, p);
+    case OP_STAT: {
+        stat_op o;
+        memcpy(&o, p, sizeof o);
+        *what = "writing a statistic";
+        return w_stat(t, &o);
+    }
+    case OP_CHUNK: {
+        chunk_op o;
+        memcpy(&o, p, sizeof o);
+        *what = "writing instructions";
+        return w_chunk(t, &o);
+    }
+    case OP_COMMIT:
+        *what = "committing";
+        return w_commit(t);
+    }
+    *what = "reading the queue";
+    return -1;
+}
+
 static void *writer_main(void *opaque)
 {
     vz_trace *t = opaque;
@@ -826,52 +869,19 @@ static void *writer_main(void *opaque)
             memcpy(&h, b->data + off, sizeof h);
             const unsigned char *p = b->data + off + sizeof h;
             off += sizeof h + h.len;
-            switch (h.type) {
-            case OP_STRING: {
-                uint32_t id;
-                memcpy(&id, p, sizeof id);
-                if (!failed && w_string_def(t, id, (const char *)p + 8) != 0)
-                    failed = w_fail(t, "keeping a string");
-                break;
-            }
-            case OP_EXIT: {
-                exit_op x;
-                memcpy(&x, p, sizeof x);
-                if (!failed && w_exit(t, &x) != 0)
-                    failed = w_fail(t, "writing an exit");
-                break;
-            }
-            case OP_EVSCEN:
-                memcpy(&t->ev_next_scen, p, sizeof t->ev_next_scen);
-                break;
-            case OP_EVENT:
-                if (!failed && w_event(t, p) != 0)
-                    failed = w_fail(t, "writing an event");
-                break;
-            case OP_STAT: {
-                stat_op o;
-                memcpy(&o, p, sizeof o);
-                if (!failed && w_stat(t, &o) != 0)
-                    failed = w_fail(t, "writing a statistic");
-                break;
-            }
-            case OP_CHUNK: {
+            const char *what = NULL;
+            if (!failed && w_op(t, h.type, p, &what) != 0)
+                failed = w_fail(t, what);
+            if (h.type == OP_COMMIT)
+                commits++;
+            if (h.type == OP_CHUNK) {                  /* back, written or not */
                 chunk_op o;
                 memcpy(&o, p, sizeof o);
-                if (!failed && w_chunk(t, &o) != 0)
-                    failed = w_fail(t, "writing instructions");
                 pthread_mutex_lock(&t->mu);            /* room for all of them */
                 t->free_chunks[t->nfree_chunks++] = o.data;
                 if (t->chunk_waiter)
                     pthread_cond_signal(&t->cv_chunk);
                 pthread_mutex_unlock(&t->mu);
-                break;
-            }
-            case OP_COMMIT:
-                if (!failed && w_commit(t) != 0)
-                    failed = w_fail(t, "committing");
-                commits++;
-                break;
             }
         }
         /* at least once a second, so that a killed run loses little; more often
