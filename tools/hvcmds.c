@@ -267,7 +267,7 @@ int vz_cmd_guest(int argc, char **argv)
         int bad = vz_exit_timer_failed(timer) | vz_guest_stats(trace, NULL, &r, timer);
         vz_exit_timer_destroy(timer);
         char terr[512] = "";
-        if (vz_trace_end(trace, guest_end_reason(&r), terr, sizeof terr) != 0 || bad) {
+        if (vz_trace_end_for_exit(trace, guest_end_reason(&r), terr, sizeof terr) != 0 || bad) {
             fprintf(stderr, "vzsim guest: %s: cannot write the trace%s%s\n", trace_path,
                     terr[0] ? ": " : "", terr);
             return 2;
@@ -406,7 +406,7 @@ int vz_cmd_scenarios(int argc, char **argv)
     }
     if (vz_cli_signal()) {
         char err[512] = "";
-        if (trace && vz_trace_end(trace, vz_cli_signal_name(), err, sizeof err) != 0) {
+        if (trace && vz_trace_end_for_exit(trace, vz_cli_signal_name(), err, sizeof err) != 0) {
             fprintf(stderr, "vzsim scenarios: %s: cannot finish the trace: %s\n", trace_path,
                     err);
             return 2;
@@ -419,7 +419,7 @@ int vz_cmd_scenarios(int argc, char **argv)
         return 2;
     }
     char err[512] = "";
-    if (trace && vz_trace_end(trace, end_reason, err, sizeof err) != 0) {
+    if (trace && vz_trace_end_for_exit(trace, end_reason, err, sizeof err) != 0) {
         fprintf(stderr, "vzsim scenarios: %s: cannot finish the trace: %s\n", trace_path, err);
         return 2;
     }

@@ -305,7 +305,7 @@ static int cmd_run(int argc, char **argv)
             bad |= vz_trace_add_stat(trace, NULL, "exit_status", vz_cpu_exit_code(cpu), "all");
         vz_exit_timer_destroy(timer);
         char terr[512] = "";
-        if (vz_trace_end(trace, end, terr, sizeof terr) != 0 || bad) {
+        if (vz_trace_end_for_exit(trace, end, terr, sizeof terr) != 0 || bad) {
             fprintf(stderr, "vzsim run: %s: cannot write the trace%s%s\n", trace_path,
                     terr[0] ? ": " : "", terr);
             rc = 2;

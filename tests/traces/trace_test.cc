@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -366,6 +367,110 @@ TEST(TraceWriter, KilledWriterLeavesValidDatabase)
     EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits"), std::to_string(2 * VZ_TRACE_COMMIT_ROWS));
     std::string text = Report(path, "csv");
     EXPECT_NE(text.find("1,alpha,gpsi,cycles,total,131072,2,2,2,2,2\n"), std::string::npos) << text;
+}
+
+// vz_trace_end_for_exit: the database is complete when it returns (the run row
+// ended, every row committed, no journal left), before the process exits; and the
+// connection it leaves open is no leak (the child exits normally: under the
+// sanitizers LeakSanitizer checks it, and a report fails the exit status).
+TEST(TraceWriter, EndForExitLeavesACompleteDatabase)
+{
+    std::string path = TempPath("for_exit.db");
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        vz_trace *t = Create(path);
+        if (!t)
+            _exit(3);
+        for (int i = 0; i < 1000; i++) {
+            vz_trace_exit e = Exit("alpha", "gpsi", 1, 100, 5, 10);
+            vz_trace_event ev = {};
+            ev.scenario = "alpha";
+            ev.kind = "exit";
+            ev.insn = (uint64_t)i;
+            ev.exccode = ev.gexccode = -1;
+            if (vz_trace_add_exit(t, &e) != 0 || vz_trace_add_event(t, &ev) != 0)
+                _exit(4);
+        }
+        if (vz_trace_add_stat(t, "alpha", "exits", 1000, "all") != 0)
+            _exit(5);
+        char err[256] = "";
+        if (vz_trace_end_for_exit(t, "complete", err, sizeof err) != 0)
+            _exit(6);
+        if (access((path + "-journal").c_str(), F_OK) == 0)
+            _exit(7);
+        if (One(path, "SELECT status, end_reason, finished_at IS NOT NULL FROM runs") !=
+                "complete|complete|1" ||
+            One(path, "SELECT COUNT(*) FROM exits") != "1000" ||
+            One(path, "SELECT COUNT(*), MAX(insn) FROM events") != "1000|999")
+            _exit(8);
+        exit(0);
+    }
+    int st = 0;
+    ASSERT_EQ(waitpid(pid, &st, 0), pid);
+    ASSERT_TRUE(WIFEXITED(st)) << st;
+    ASSERT_EQ(WEXITSTATUS(st), 0);
+    EXPECT_EQ(One(path, "PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(One(path, "SELECT status, end_reason FROM runs"), "complete|complete");
+    EXPECT_EQ(One(path, "SELECT COUNT(*), SUM(total_cycles) FROM exits"), "1000|115000");
+    EXPECT_EQ(One(path, "SELECT value FROM statistics WHERE name = 'exits'"), "1000");
+}
+
+// A trace replaces whatever is at its path: an older database (its runs go), any
+// other file, and a symbolic link (the link, not the file it points to); a path
+// that cannot be replaced is refused at once, by name.
+TEST(TraceWriter, ReplacesWhatIsAtItsPath)
+{
+    std::string path = TempPath("replaced.db");
+    std::string old = BuildSmall();
+    ASSERT_EQ(rename(old.c_str(), path.c_str()), 0);
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM exits"), "106");
+    vz_trace *t = Create(path);
+    ASSERT_NE(t, nullptr);
+    vz_trace_exit e = Exit("gamma", "mmio", 1, 10, 1, 4);
+    ASSERT_EQ(vz_trace_add_exit(t, &e), 0);
+    ASSERT_EQ(vz_trace_finish(t), 0);
+    EXPECT_EQ(One(path, "SELECT COUNT(*), MAX(scenario) FROM exits"), "1|gamma");
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM runs"), "1");
+
+    FILE *f = fopen(path.c_str(), "w");           // not a database
+    ASSERT_NE(f, nullptr);
+    fputs("not a database\n", f);
+    fclose(f);
+    t = Create(path);
+    ASSERT_NE(t, nullptr);
+    ASSERT_EQ(vz_trace_finish(t), 0);
+    EXPECT_EQ(One(path, "PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(One(path, "SELECT status FROM runs"), "complete");
+
+    std::string target = TempPath("link_target.txt");
+    f = fopen(target.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    fputs("keep me\n", f);
+    fclose(f);
+    std::string link = TempPath("link.db");
+    ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0);
+    t = Create(link);
+    ASSERT_NE(t, nullptr);
+    ASSERT_EQ(vz_trace_finish(t), 0);
+    struct stat sb;
+    ASSERT_EQ(lstat(link.c_str(), &sb), 0);
+    EXPECT_TRUE(S_ISREG(sb.st_mode));
+    EXPECT_EQ(One(link, "SELECT status FROM runs"), "complete");
+    char buf[32] = "";
+    f = fopen(target.c_str(), "r");
+    ASSERT_NE(f, nullptr);
+    EXPECT_NE(fgets(buf, sizeof buf, f), nullptr);
+    fclose(f);
+    EXPECT_STREQ(buf, "keep me\n");
+
+    std::string dir = TempPath("a_directory.db");
+    ASSERT_EQ(mkdir(dir.c_str(), 0755), 0);
+    char err[512] = "";
+    vz_trace_run_info ri = {};
+    EXPECT_EQ(vz_trace_create(dir.c_str(), &ri, err, sizeof err), nullptr);
+    EXPECT_NE(std::string(err).find(dir + ": cannot replace"), std::string::npos) << err;
+    rmdir(dir.c_str());
 }
 
 TEST(TraceReport, Csv)
