@@ -16,7 +16,7 @@
 #    and the storage rate = instructions / (CPU time with the trace - without).
 set -eu
 BUILD=${1:-build}
-RUNS=${RUNS:-60}
+RUNS=${RUNS:-300}
 REPEAT=${REPEAT:-3}
 EXITS=${EXITS:-200000}
 INSNS=${INSNS:-30000000}
@@ -104,12 +104,12 @@ PY
 
 echo "== exit and event tracing (cycle-level, configs/i6400.ini)"
 python3 - "$RUNS" "$V" "$T/s.db" <<'PY'
-import statistics, subprocess, sys, time
+import random, statistics, subprocess, sys, time
 runs, v, db = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 cmds = {"plain": [v, "scenarios"], "--trace": [v, "scenarios", "--trace", db]}
 t = {k: [] for k in cmds}
 for _ in range(runs):
-    for k, c in cmds.items():
+    for k, c in random.sample(list(cmds.items()), 2):   # in either order
         t0 = time.perf_counter()
         subprocess.run(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         t[k].append(time.perf_counter() - t0)
@@ -119,6 +119,13 @@ print("scenario suite, %d runs each in turn: wall median %.2f ms -> %.2f ms (%+.
       " mean %.2f ms -> %.2f ms (%+.1f%%)" % (runs, m["plain"] * 1e3, m["--trace"] * 1e3,
       100 * (m["--trace"] / m["plain"] - 1), a["plain"] * 1e3, a["--trace"] * 1e3,
       100 * (a["--trace"] / a["plain"] - 1)))
+# the difference within each pair of runs (run one after the other), which the
+# machine's drift affects least; 2 standard errors of its mean
+d = [(x - y) * 1e3 for x, y in zip(t["--trace"], t["plain"])]
+se = statistics.stdev(d) / len(d) ** 0.5
+print("  paired difference: median %+.3f ms (%+.1f%%), mean %+.3f +- %.3f ms (%+.1f%% +- %.1f)"
+      % (statistics.median(d), 100 * statistics.median(d) / (m["plain"] * 1e3), statistics.mean(d),
+         2 * se, 100 * statistics.mean(d) / (m["plain"] * 1e3), 200 * se / (m["plain"] * 1e3)))
 PY
 [ $HAVE_PERF = 1 ] && ithr
 ev=$(sqlite3 "$T/s.db" "SELECT (SELECT COUNT(*) FROM exits) || ' exits, ' || (SELECT COUNT(*) FROM events) || ' events'")
