@@ -70,7 +70,7 @@ const char vz_trace_schema_sql[] =
     "  scenario TEXT,\n"
     "  name     TEXT NOT NULL,\n"
     "  value    NUMERIC,\n"
-    "  mode     TEXT NOT NULL CHECK (mode IN ('root', 'guest', 'all'))\n"
+    "  mode     TEXT NOT NULL CHECK (mode = 'root' OR mode = 'guest' OR mode = 'all')\n"
     ");\n"
     "CREATE TABLE insn_chunks (\n"
     "  run_id      INTEGER NOT NULL REFERENCES runs(id),\n"

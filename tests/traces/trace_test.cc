@@ -416,6 +416,22 @@ TEST(TraceWriter, EndForExitLeavesACompleteDatabase)
     EXPECT_EQ(One(path, "SELECT value FROM statistics WHERE name = 'exits'"), "1000");
 }
 
+// A statistic's mode is root, guest or all: the schema refuses anything else, and
+// the end says so.
+TEST(TraceWriter, StatisticModeIsChecked)
+{
+    std::string path = TempPath("bad_mode.db");
+    vz_trace *t = Create(path);
+    ASSERT_NE(t, nullptr);
+    ASSERT_EQ(vz_trace_add_stat(t, "alpha", "insns", 5, "guest"), 0);
+    vz_trace_add_stat(t, "alpha", "insns", 6, "sideways");   // refused by the thread
+    char err[512] = "";
+    EXPECT_EQ(vz_trace_end(t, "complete", err, sizeof err), -1);
+    EXPECT_NE(std::string(err).find("CHECK constraint failed"), std::string::npos) << err;
+    EXPECT_EQ(One(path, "SELECT status, end_reason FROM runs"), "interrupted|error");
+    EXPECT_EQ(One(path, "SELECT COUNT(*) FROM statistics"), "1");
+}
+
 // A trace replaces whatever is at its path: an older database (its runs go), any
 // other file, and a symbolic link (the link, not the file it points to); a path
 // that cannot be replaced is refused at once, by name.
