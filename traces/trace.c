@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <inttypes.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,7 @@ enum { RI_KIND, RI_CONFIG_NAME, RI_CONFIG_FILE, RI_CONFIG_TEXT, RI_PROGRAM, RI_C
 struct vz_trace {
     sqlite3 *db;
     sqlite3_stmt *ins_exit, *ins_stat, *ins_event, *ins_chunk;
+    sqlite3_stmt *end_run;       /* the run row's end (prepared with the inserts) */
     int64_t run_id;
     /* writer-thread side */
     uint64_t seq, event_seq;
@@ -165,7 +167,6 @@ struct vz_trace {
     int busy;                    /* under mu: the thread is setting up or writing a batch */
     int taken;                   /* under mu: the end writes the rest, the thread ends
                                     (take_over_and_end) */
-    int old_fd;                  /* the replaced file, unlinked; the thread closes it */
     vz_trace *next_open;         /* the list of traces left open */
     /* the queue */
     pthread_t thread;
@@ -369,8 +370,6 @@ static void free_trace(vz_trace *t)
     free(t->chunk);
     free(t->cur);
     free(t->ev);
-    if (t->old_fd >= 0)
-        close(t->old_fd);
     free(t);
 }
 
@@ -382,26 +381,44 @@ static void free_trace(vz_trace *t)
 vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *err, size_t errlen)
 {
     vz_trace *t = calloc(1, sizeof *t);
-    if (t)
-        t->old_fd = -1;
     if (!t || !(t->cur = malloc(sizeof *t->cur))) {
         set_err(err, errlen, path, NULL);
         if (t)
             free_trace(t);
         return NULL;
     }
-    /* An unlinked file's blocks are freed when its last descriptor closes: one kept
-     * open across the unlink moves that work (0.1 ms for the suite's 600 KB) to the
-     * writer thread. A path that cannot be opened (a symbolic link, no permission)
-     * is simply unlinked. */
-    t->old_fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    char journal[4096];
-    snprintf(journal, sizeof journal, "%s-journal", path);
-    if ((unlink(path) != 0 && errno != ENOENT) || (unlink(journal) != 0 && errno != ENOENT)) {
-        snprintf(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
+    /* The path must hold a regular file we may write, or nothing: checked here with
+     * two system calls, so that a bad path is refused at once. The thread replaces
+     * the file (it unlinks it and its -journal before SQLite creates the new one):
+     * unlinking frees a database's blocks, 0.1 ms of the simulation's time for the
+     * suite's 600 KB. A symbolic link, or a file that may be replaced but not
+     * written, is unlinked here (the link, not what it points to); a directory, a
+     * device or a FIFO is refused. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+    if (fd < 0 && (errno == ELOOP || errno == EACCES || errno == EPERM)) {
+        if (unlink(path) != 0) {
+            snprintf(err, errlen, "%s: cannot replace: %s", path, strerror(errno));
+            free_trace(t);
+            return NULL;
+        }
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+    }
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int e = errno;
+        if (fd >= 0)
+            snprintf(err, errlen, "%s: cannot replace: not a regular file", path);
+        else if (e == EISDIR || e == ENXIO)
+            snprintf(err, errlen, "%s: cannot replace: %s", path,
+                     e == EISDIR ? strerror(e) : "not a regular file");
+        else
+            snprintf(err, errlen, "%s: %s", path, strerror(e));
+        if (fd >= 0)
+            close(fd);
         free_trace(t);
         return NULL;
     }
+    close(fd);
     t->cur->used = 0;
     char started[32];
     now_iso(started, sizeof started);
@@ -418,14 +435,6 @@ vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *e
             return NULL;
         }
     }
-    /* the file can be created here (the thread's sqlite3_open_v2 then opens it) */
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        free_trace(t);
-        return NULL;
-    }
-    close(fd);
     if (!(t->path = strdup(path))) {
         set_err(err, errlen, path, NULL);
         free_trace(t);
@@ -785,7 +794,9 @@ static int w_setup(vz_trace *t)
         sqlite3_prepare_v2(t->db, "INSERT INTO trace_strings VALUES (?, ?)", -1,
                            &t->ins_string, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(t->db, "INSERT INTO insn_chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           -1, &t->ins_chunk, NULL) != SQLITE_OK) {
+                           -1, &t->ins_chunk, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(t->db, "UPDATE runs SET status = ?, end_reason = ?, finished_at = ?"
+                           " WHERE id = ?", -1, &t->end_run, NULL) != SQLITE_OK) {
         w_fail(t, "preparing the inserts");
         return -1;
     }
@@ -811,27 +822,22 @@ static int w_finish(vz_trace *t, int failed)
     sqlite3_finalize(t->ins_chunk);
     sqlite3_finalize(t->ins_string);
     if (t->set_up) {
-        sqlite3_stmt *s = NULL;
+        sqlite3_stmt *s = t->end_run;
         char fin[32];
         now_iso(fin, sizeof fin);
-        if (sqlite3_prepare_v2(t->db, "UPDATE runs SET status = ?, end_reason = ?,"
-                                      " finished_at = ? WHERE id = ?", -1, &s, NULL) != SQLITE_OK) {
+        /* a trace that failed says so, whatever ended the run */
+        const char *why = rc == 0 ? t->end_reason : "error";
+        int complete = rc == 0 && why && !strcmp(why, "complete");
+        bind_text(s, 1, complete ? "complete" : "interrupted");
+        bind_text(s, 2, why ? why : "error");
+        bind_text(s, 3, fin);
+        sqlite3_bind_int64(s, 4, t->run_id);
+        if (sqlite3_step(s) != SQLITE_DONE)
             rc = -w_fail(t, "ending the run");
-        } else {
-            /* a trace that failed says so, whatever ended the run */
-            const char *why = rc == 0 ? t->end_reason : "error";
-            int complete = rc == 0 && why && !strcmp(why, "complete");
-            bind_text(s, 1, complete ? "complete" : "interrupted");
-            bind_text(s, 2, why ? why : "error");
-            bind_text(s, 3, fin);
-            sqlite3_bind_int64(s, 4, t->run_id);
-            if (sqlite3_step(s) != SQLITE_DONE)
-                rc = -w_fail(t, "ending the run");
-        }
-        sqlite3_finalize(s);
         if (exec(t->db, "COMMIT") != 0)
             rc = -w_fail(t, "committing");
     }
+    sqlite3_finalize(t->end_run);
     return rc;
 }
 
@@ -911,11 +917,17 @@ static void *writer_main(void *opaque)
     vz_trace *t = opaque;
     /* a name of its own: bench/trace.sh tells its CPU time from the simulation's */
     pthread_setname_np(pthread_self(), "vzsim-trace");
-    if (t->old_fd >= 0) {
-        close(t->old_fd);
-        t->old_fd = -1;
-    }
-    if (w_setup(t) != 0)
+    /* replace the file (vz_trace_create checked that it may) */
+    char journal[4096 + 16];
+    snprintf(journal, sizeof journal, "%s-journal", t->path);
+    if ((unlink(t->path) != 0 && errno != ENOENT) || (unlink(journal) != 0 && errno != ENOENT)) {
+        int e = errno;
+        pthread_mutex_lock(&t->mu);
+        snprintf(t->errmsg, sizeof t->errmsg, "%s: cannot replace: %s", t->path, strerror(e));
+        t->failed = 1;
+        pthread_mutex_unlock(&t->mu);
+        t->wfailed = 1;
+    } else if (w_setup(t) != 0)
         t->wfailed = 1;
     pthread_mutex_lock(&t->mu);
     t->busy = 0;

@@ -432,9 +432,9 @@ TEST(TraceWriter, StatisticModeIsChecked)
     EXPECT_EQ(One(path, "SELECT COUNT(*) FROM statistics"), "1");
 }
 
-// A trace replaces whatever is at its path: an older database (its runs go), any
-// other file, and a symbolic link (the link, not the file it points to); a path
-// that cannot be replaced is refused at once, by name.
+// A trace replaces a regular file at its path: an older database (its runs go),
+// any other file, one it may not write, and a symbolic link (the link, not the
+// file it points to); a directory or a FIFO is refused at once, by name.
 TEST(TraceWriter, ReplacesWhatIsAtItsPath)
 {
     std::string path = TempPath("replaced.db");
@@ -480,13 +480,32 @@ TEST(TraceWriter, ReplacesWhatIsAtItsPath)
     fclose(f);
     EXPECT_STREQ(buf, "keep me\n");
 
+    std::string ro = TempPath("read_only.db");     // may be replaced, if not written
+    f = fopen(ro.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    fputs("old\n", f);
+    fclose(f);
+    ASSERT_EQ(chmod(ro.c_str(), 0444), 0);
+    t = Create(ro);
+    ASSERT_NE(t, nullptr);
+    ASSERT_EQ(vz_trace_finish(t), 0);
+    EXPECT_EQ(One(ro, "SELECT status FROM runs"), "complete");
+
+    // refused at once, by name, and left alone: a directory, a FIFO
     std::string dir = TempPath("a_directory.db");
     ASSERT_EQ(mkdir(dir.c_str(), 0755), 0);
     char err[512] = "";
     vz_trace_run_info ri = {};
     EXPECT_EQ(vz_trace_create(dir.c_str(), &ri, err, sizeof err), nullptr);
     EXPECT_NE(std::string(err).find(dir + ": cannot replace"), std::string::npos) << err;
-    rmdir(dir.c_str());
+    EXPECT_EQ(rmdir(dir.c_str()), 0);
+    std::string fifo = TempPath("a_fifo.db");
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0644), 0);
+    EXPECT_EQ(vz_trace_create(fifo.c_str(), &ri, err, sizeof err), nullptr);
+    EXPECT_NE(std::string(err).find(fifo + ": cannot replace: not a regular file"),
+              std::string::npos) << err;
+    ASSERT_EQ(lstat(fifo.c_str(), &sb), 0);
+    EXPECT_TRUE(S_ISFIFO(sb.st_mode));
 }
 
 TEST(TraceReport, Csv)
