@@ -161,9 +161,6 @@ struct vz_trace {
     char *ri[RI_N];              /* the run row (w_setup) */
     char errmsg[256];            /* the first failure (under mu once the thread runs) */
     const char *end_reason;      /* w_finish writes it */
-    int end_rc;                  /* w_finish's result */
-    int wfailed;                 /* a write failed (whoever writes: the thread, or the
-                                    end once it has taken over) */
     int busy;                    /* under mu: the thread is setting up or writing a batch */
     int taken;                   /* under mu: the end writes the rest, the thread ends
                                     (take_over_and_end) */
@@ -185,7 +182,9 @@ struct vz_trace {
     unsigned nchunks;            /* chunks allocated (simulation thread) */
     int chunk_waiter;            /* under mu: get_chunk waits on cv_chunk */
     uint64_t commits_asked, commits_done;
-    int failed;                  /* under mu (written by the thread) */
+    int failed;                  /* a write failed: set under mu by whoever writes (the
+                                    thread, or the end once it has taken over), which
+                                    alone may read it without mu */
     /* simulation-thread side */
     batch *cur;
     unsigned char *chunk;        /* the chunk being filled (allocated on first use) */
@@ -373,11 +372,27 @@ static void free_trace(vz_trace *t)
     free(t);
 }
 
-/* Only what can fail for a reason the user can fix happens here: replacing the
- * file and creating it. Opening it with SQLite, the schema, the run row and
- * everything after are the writer thread's (w_setup), so that SQLite's start-up,
- * parsing and first commit overlap with the simulation; a failure there shows at
- * the next add and at vz_trace_end. */
+/* free_trace, for a trace whose lock and conditions exist (and whose thread, if it
+ * was started, has ended): them, and the buffers the thread gave back. */
+static void destroy_trace(vz_trace *t)
+{
+    for (unsigned i = 0; i < t->nfree_chunks; i++)
+        free(t->free_chunks[i]);
+    for (unsigned i = 0; i < t->nfree_batches; i++)
+        free(t->free_batches[i]);
+    pthread_mutex_destroy(&t->mu);
+    pthread_cond_destroy(&t->cv_work);
+    pthread_cond_destroy(&t->cv_room);
+    pthread_cond_destroy(&t->cv_done);
+    pthread_cond_destroy(&t->cv_chunk);
+    free_trace(t);
+}
+
+/* Only what can fail for a reason the user can fix happens here: checking the path
+ * (and creating the file). Replacing it, opening it with SQLite, the schema, the
+ * run row and everything after are the writer thread's (w_setup), so that SQLite's
+ * start-up, parsing and first commit overlap with the simulation; a failure there
+ * shows at the next add and at the end. */
 vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *err, size_t errlen)
 {
     vz_trace *t = calloc(1, sizeof *t);
@@ -483,12 +498,7 @@ vz_trace *vz_trace_create(const char *path, const vz_trace_run_info *ri, char *e
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (prc != 0) {
         snprintf(err, errlen, "%s: cannot start the writer thread: %s", path, strerror(prc));
-        pthread_mutex_destroy(&t->mu);
-        pthread_cond_destroy(&t->cv_work);
-        pthread_cond_destroy(&t->cv_room);
-        pthread_cond_destroy(&t->cv_done);
-        pthread_cond_destroy(&t->cv_chunk);
-        free_trace(t);
+        destroy_trace(t);
         return NULL;
     }
     return t;
@@ -718,15 +728,21 @@ static int w_chunk(vz_trace *t, const chunk_op *o)
     return 0;
 }
 
-/* Record the first failure (what: what was being done); returns 1 (failed). */
-static int w_fail(vz_trace *t, const char *what)
+/* Record the first failure as "what: why" (what was being done, and why it failed);
+ * returns 1 (failed). */
+static int w_fail_why(vz_trace *t, const char *what, const char *why)
 {
     pthread_mutex_lock(&t->mu);
     if (!t->errmsg[0])
-        set_err(t->errmsg, sizeof t->errmsg, what, t->db);
+        snprintf(t->errmsg, sizeof t->errmsg, "%s: %s", what, why);
     t->failed = 1;
     pthread_mutex_unlock(&t->mu);
     return 1;
+}
+
+static int w_fail(vz_trace *t, const char *what)
+{
+    return w_fail_why(t, what, t->db ? sqlite3_errmsg(t->db) : "out of memory");
 }
 
 /* The schema, the run row marked 'interrupted' and the prepared inserts, in one
@@ -810,11 +826,11 @@ static int w_setup(vz_trace *t)
 }
 
 /* After the last op: the rest of the events and the run's end, committed with the
- * open transaction. */
-static int w_finish(vz_trace *t, int failed)
+ * open transaction; -1 if this or an earlier write failed. */
+static int w_finish(vz_trace *t)
 {
-    int rc = failed ? -1 : 0;
-    if (t->set_up && !failed && w_flush_events(t) != 0)
+    int rc = t->failed ? -1 : 0;
+    if (t->set_up && rc == 0 && w_flush_events(t) != 0)
         rc = -w_fail(t, "writing the events");
     sqlite3_finalize(t->ins_exit);
     sqlite3_finalize(t->ins_stat);
@@ -895,8 +911,8 @@ static uint64_t w_batch(vz_trace *t, const batch *b)
         const unsigned char *p = b->data + off + sizeof h;
         off += sizeof h + h.len;
         const char *what = NULL;
-        if (!t->wfailed && w_op(t, h.type, p, &what) != 0)
-            t->wfailed = w_fail(t, what);
+        if (!t->failed && w_op(t, h.type, p, &what) != 0)
+            w_fail(t, what);
         if (h.type == OP_COMMIT)
             commits++;
         if (h.type == OP_CHUNK) {                  /* back, written or not */
@@ -921,14 +937,12 @@ static void *writer_main(void *opaque)
     char journal[4096 + 16];
     snprintf(journal, sizeof journal, "%s-journal", t->path);
     if ((unlink(t->path) != 0 && errno != ENOENT) || (unlink(journal) != 0 && errno != ENOENT)) {
-        int e = errno;
-        pthread_mutex_lock(&t->mu);
-        snprintf(t->errmsg, sizeof t->errmsg, "%s: cannot replace: %s", t->path, strerror(e));
-        t->failed = 1;
-        pthread_mutex_unlock(&t->mu);
-        t->wfailed = 1;
-    } else if (w_setup(t) != 0)
-        t->wfailed = 1;
+        char why[128];
+        snprintf(why, sizeof why, "cannot replace: %s", strerror(errno));
+        w_fail_why(t, t->path, why);
+    } else {
+        w_setup(t);                          /* (a failure sets t->failed) */
+    }
     pthread_mutex_lock(&t->mu);
     t->busy = 0;
     pthread_cond_broadcast(&t->cv_done);
@@ -961,17 +975,17 @@ static void *writer_main(void *opaque)
         pthread_mutex_lock(&t->mu);
         int idle = !t->qlen;
         pthread_mutex_unlock(&t->mu);
-        if (!t->wfailed && t->pending + t->pending_bytes &&
+        if (!t->failed && t->pending + t->pending_bytes &&
             now - t->last_commit_ms >= (idle ? IDLE_COMMIT_MS : 1000)) {
             if (w_commit(t) != 0)
-                t->wfailed = w_fail(t, "committing");
+                w_fail(t, "committing");
             t->last_commit_ms = now;
         }
         pthread_mutex_lock(&t->mu);
         t->commits_done += commits;
         t->busy = 0;
-        /* vz_trace_checkpoint waits for commits, vz_trace_end_for_exit for !busy */
-        int tell = commits || t->wfailed || t->taken;
+        /* vz_trace_checkpoint waits for commits, the end (take_over_and_end) for !busy */
+        int tell = commits || t->failed || t->taken;
         if (t->nfree_batches < sizeof t->free_batches / sizeof t->free_batches[0]) {
             t->free_batches[t->nfree_batches++] = b;
             b = NULL;
@@ -1299,8 +1313,6 @@ int vz_trace_checkpoint(vz_trace *t)
     return rc;
 }
 
-
-
 /* End the run from this thread: take the writer thread's place (it writes nothing
  * once taken is set; when it is busy, setting up or writing a batch, wait for it,
  * boosted), write what is queued, then the run row and the last commit. The thread
@@ -1334,8 +1346,7 @@ static int take_over_and_end(vz_trace *t, const char *end_reason)
         w_batch(t, q[i]);
         free(q[i]);
     }
-    t->end_rc = w_finish(t, t->wfailed);
-    return t->end_rc != 0 ? -1 : rc;
+    return w_finish(t) != 0 ? -1 : rc;
 }
 
 static int end_message(vz_trace *t, int rc, char *err, size_t errlen)
@@ -1369,16 +1380,7 @@ int vz_trace_end(vz_trace *t, const char *end_reason, char *err, size_t errlen)
     if (sqlite3_close(t->db) != SQLITE_OK)
         rc = -1;
     rc = end_message(t, rc, err, errlen);
-    for (unsigned i = 0; i < t->nfree_chunks; i++)
-        free(t->free_chunks[i]);
-    for (unsigned i = 0; i < t->nfree_batches; i++)
-        free(t->free_batches[i]);
-    pthread_mutex_destroy(&t->mu);
-    pthread_cond_destroy(&t->cv_work);
-    pthread_cond_destroy(&t->cv_room);
-    pthread_cond_destroy(&t->cv_done);
-    pthread_cond_destroy(&t->cv_chunk);
-    free_trace(t);
+    destroy_trace(t);
     return rc;
 }
 

@@ -135,8 +135,8 @@ int vz_trace_checkpoint(vz_trace *t);
 int vz_trace_end(vz_trace *t, const char *end_reason, char *err, size_t errlen);
 /* vz_trace_end for a process that exits soon after: returns as soon as the last
  * commit is done (the file is then complete, with no journal and no lock held) and
- * leaves the connection and the writer thread to the process's exit, which closes
- * the file. Closing them costs the simulation ~0.25 ms, about 1.5 % of the
+ * leaves the connection to the process's exit, which closes the file (the writer
+ * thread, told to end, is not waited for). Closing them costs the simulation ~0.25 ms, about 1.5 % of the
  * scenario suite (docs/traces.md, "Performance"). t must not be used again. */
 int vz_trace_end_for_exit(vz_trace *t, const char *end_reason, char *err, size_t errlen);
 /* vz_trace_end(t, "complete", NULL, 0). */
